@@ -1,0 +1,105 @@
+"""Binary sensors: the alarm the camera reports in get_status.cgi."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import FoscamCoordinator, FoscamData
+from .data import FoscamConfigEntry
+from .entity import FoscamEntity, FoscamEntityDescription
+from .foscam_cgi import AlarmStatus
+
+# Read-only: the coordinator polls for every entity.
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class FoscamBinarySensorEntityDescription(
+    BinarySensorEntityDescription, FoscamEntityDescription
+):
+    """On while get_status reports this alarm."""
+
+    alarm: AlarmStatus
+    cgi: str = "get_status.cgi"
+
+    def is_supported(self, coordinator: FoscamCoordinator) -> bool:
+        """Whether the camera reports its alarm status."""
+        return super().is_supported(coordinator) and (
+            coordinator.data.status.alarm_status is not None
+        )
+
+
+def _has_sound_detection(data: FoscamData) -> bool:
+    """Older firmware has no sound detection; only administrators can tell."""
+    if data.params is None:
+        return True
+    return data.params.alarm is not None and (
+        data.params.alarm.sounddetect_armed is not None
+    )
+
+
+BINARY_SENSORS: tuple[FoscamBinarySensorEntityDescription, ...] = (
+    FoscamBinarySensorEntityDescription(
+        key="motion",
+        translation_key="motion",
+        device_class=BinarySensorDeviceClass.MOTION,
+        alarm=AlarmStatus.MOTION,
+    ),
+    FoscamBinarySensorEntityDescription(
+        key="input_alarm",
+        translation_key="input_alarm",
+        alarm=AlarmStatus.INPUT,
+    ),
+    FoscamBinarySensorEntityDescription(
+        key="sound",
+        translation_key="sound",
+        device_class=BinarySensorDeviceClass.SOUND,
+        alarm=AlarmStatus.SOUND,
+        exists_fn=_has_sound_detection,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: FoscamConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the alarm binary sensors."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(
+        FoscamBinarySensor(coordinator, description)
+        for description in BINARY_SENSORS
+        if description.is_supported(coordinator)
+    )
+
+
+class FoscamBinarySensor(FoscamEntity, BinarySensorEntity):
+    """One kind of alarm of the camera."""
+
+    entity_description: FoscamBinarySensorEntityDescription
+
+    def __init__(
+        self,
+        coordinator: FoscamCoordinator,
+        description: FoscamBinarySensorEntityDescription,
+    ) -> None:
+        """Initialise the binary sensor from its description."""
+        super().__init__(coordinator, description.key)
+        self.entity_description = description
+
+    @property
+    def is_on(self) -> bool | None:
+        """Whether the camera reports this alarm now."""
+        alarm_status = self.coordinator.data.status.alarm_status
+        if alarm_status is None:
+            return None
+        return alarm_status == self.entity_description.alarm

@@ -1,0 +1,79 @@
+"""Base entity for Foscam MJPEG cameras."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.helpers.device_registry import (
+    CONNECTION_NETWORK_MAC,
+    DeviceInfo,
+    format_mac,
+)
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DOMAIN
+from .coordinator import FoscamCoordinator, FoscamData
+from .foscam_cgi import CGI_PRIVILEGE
+
+
+def cgi_allowed(coordinator: FoscamCoordinator, cgi: str) -> bool:
+    """Whether the user's privilege covers a CGI (the vendor document's table)."""
+    required = CGI_PRIVILEGE[cgi]
+    return required is None or coordinator.privilege >= required
+
+
+@dataclass(frozen=True, kw_only=True)
+class FoscamEntityDescription(EntityDescription):
+    """What every Foscam entity description declares.
+
+    `cgi` is the CGI the entity needs (the one it writes, or reads when it only
+    reads); the user's privilege decides whether the entity exists.
+    `exists_fn` tells whether this camera's firmware reports the underlying
+    field (older firmware lacks e.g. sound detection).
+    """
+
+    cgi: str
+    exists_fn: Callable[[FoscamData], bool] = lambda _: True
+
+    def is_supported(self, coordinator: FoscamCoordinator) -> bool:
+        """Whether to create the entity for this camera and user."""
+        return cgi_allowed(coordinator, self.cgi) and self.exists_fn(coordinator.data)
+
+
+def model_from_firmware(sys_ver: str | None) -> str:
+    """Name the hardware line from the firmware version.
+
+    The major number of sys_ver identifies the OEM/hardware line (the camera's
+    own web UI checks it); the minor numbers only count releases.
+    """
+    line = (sys_ver or "").split(".", 1)[0].strip()
+    return f"CGI v1 camera (firmware line {line})" if line else "CGI v1 camera"
+
+
+class FoscamEntity(CoordinatorEntity[FoscamCoordinator]):
+    """An entity that belongs to one camera device."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: FoscamCoordinator, key: str) -> None:
+        """Attach the entity to the camera's device."""
+        super().__init__(coordinator)
+        entry = coordinator.config_entry
+        status = coordinator.data.status
+        assert entry.unique_id is not None
+        self._attr_unique_id = f"{entry.unique_id}_{key}" if key else entry.unique_id
+        # The device keeps the entry title: renaming the alias on the camera
+        # must not rename the device in Home Assistant.
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, entry.unique_id)},
+            connections={(CONNECTION_NETWORK_MAC, format_mac(status.id))},
+            manufacturer="Foscam",
+            model=model_from_firmware(status.sys_ver),
+            name=entry.title,
+            sw_version=status.sys_ver,
+            hw_version=f"Web UI {status.app_ver}" if status.app_ver else None,
+            configuration_url=f"http://{entry.data[CONF_HOST]}:{entry.data[CONF_PORT]}/",
+        )

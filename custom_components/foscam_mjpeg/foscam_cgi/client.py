@@ -1,0 +1,865 @@
+"""Async client for one Foscam IP Camera CGI v1.x camera (45 CGIs of doc v1.27).
+
+The embedded server is slow and fragile (protocol facts "HTTP server"): every
+request except the video streams is serialised by a per-camera lock, every
+request has an explicit timeout and every reply body is size-capped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import fields
+from enum import StrEnum
+import logging
+import os
+import re
+from types import TracebackType
+from typing import TYPE_CHECKING, Final, Self, Unpack
+from urllib.parse import quote, quote_from_bytes
+
+import aiohttp
+from yarl import URL
+
+from .const import (
+    CGI_PRIVILEGE,
+    SERVICE_CREDENTIAL_CGIS,
+    BaudRate,
+    CameraControlParam,
+    Direction,
+    FrameRate,
+    FtpTestResult,
+    ImageOrientation,
+    MailTestResult,
+    Privilege,
+    PtzCommand,
+    Resolution,
+    preset_go_command,
+    preset_set_command,
+)
+from .exceptions import (
+    FoscamAuthenticationError,
+    FoscamCommandError,
+    FoscamConnectionError,
+    FoscamNotSupportedError,
+    FoscamPrivilegeError,
+    FoscamResponseError,
+    FoscamTimeoutError,
+)
+from .mjpeg import DEFAULT_MAX_FRAME_SIZE, parse_boundary, read_mjpeg_frames
+from .models import (
+    AlarmSettings,
+    CameraParams,
+    CheckUserResult,
+    DdnsSettings,
+    Device,
+    FactoryDdns,
+    ForbiddenSchedule,
+    FtpSettings,
+    MailSettings,
+    Misc,
+    MiscSettings,
+    MsnSettings,
+    Params,
+    Status,
+    User,
+    WeekSchedule,
+    WifiNetwork,
+    WifiSettings,
+    to_enum,
+    to_str,
+)
+from .parser import Value, parse_vars
+from .ptz import direction_command
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_LOGGER = logging.getLogger(__name__)
+
+TEXT_MAX_SIZE: Final = 1024 * 1024
+BINARY_MAX_SIZE: Final = 8 * 1024 * 1024  # snapshot.cgi, backup_params.cgi
+UPLOAD_TIMEOUT: Final = 300.0  # firmware upgrades are slow
+DEFAULT_ASF_CHUNK_SIZE: Final = 64 * 1024
+_READ_CHUNK: Final = 64 * 1024
+_MAX_REASON: Final = 200
+_USER_SLOTS: Final = 8
+_DEVICE_SLOTS: Final = range(2, 5)
+_NETWORK_FIELDS: Final = ("ip", "mask", "gateway", "dns", "port", "dhcp_vendor")
+_MAC: Final = re.compile(r"[0-9a-f]{12}")
+
+# Keyword -> query name where they differ. On the service CGIs ``pwd`` is the
+# service password (the camera login goes as cam_user/cam_pwd).
+_QUERY_NAMES: Final[Mapping[str, Mapping[str, str]]] = {
+    **{cgi: {"password": "pwd"} for cgi in SERVICE_CREDENTIAL_CGIS},
+    "set_mail.cgi": {"password": "pwd", "inet_ip": "mail_inet_ip"},
+}
+
+type Query = Mapping[str, object]
+type FormFactory = Callable[[], aiohttp.FormData]
+
+
+class AuthMode(StrEnum):
+    """How the camera login is sent."""
+
+    BASIC = "basic"  # HTTP Basic
+    QUERY = "query"  # ?user=&pwd= (or cam_user/cam_pwd)
+
+
+def _encode_value(value: object) -> str:
+    """Percent-encode one query value (UTF-8, nothing left unescaped)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, str):
+        return quote(value, safe="")
+    if isinstance(value, bytes):
+        return quote_from_bytes(value, safe="")
+    raise TypeError(f"cannot send {type(value).__name__} as a query value")
+
+
+def encode_query(params: Query) -> str:
+    """Query string; None values are left out, a WeekSchedule becomes 21 words."""
+    parts: list[str] = []
+    for name, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, WeekSchedule):
+            parts.extend(f"{k}={v}" for k, v in value.as_vars(f"{name}_").items())
+        else:
+            parts.append(f"{name}={_encode_value(value)}")
+    return "&".join(parts)
+
+
+def _section(section: DataclassInstance | None) -> dict[str, object]:
+    """The fields of a get_params section as set_* keywords."""
+    if section is None:
+        return {}
+    return {spec.name: getattr(section, spec.name) for spec in fields(section)}
+
+
+def _user_query(users: Mapping[int, User], *, pad: bool) -> dict[str, object]:
+    """``userN``/``pwdN``/``priN`` of the given slots (``pad``: also empty 1..8)."""
+    slots = set(users) | (set(range(1, _USER_SLOTS + 1)) if pad else set())
+    query: dict[str, object] = {}
+    for slot in sorted(slots):
+        user = users.get(slot) or User(slot, "", "", Privilege.VISITOR)
+        privilege = user.privilege
+        query[f"user{slot}"] = user.name
+        query[f"pwd{slot}"] = user.password
+        query[f"pri{slot}"] = (
+            privilege.user_level if isinstance(privilege, Privilege) else privilege
+        )
+    return query
+
+
+def _device_query(devices: Mapping[int, Device], *, pad: bool) -> dict[str, object]:
+    """``devN_*`` of the given slots (``pad``: also empty 2..4)."""
+    slots = set(devices) | (set(_DEVICE_SLOTS) if pad else set())
+    query: dict[str, object] = {}
+    for slot in sorted(slots):
+        device = devices.get(slot) or Device(slot, "", "", 0, "", "")
+        query |= {
+            f"dev{slot}_alias": device.alias,
+            f"dev{slot}_host": device.host,
+            f"dev{slot}_port": device.port,
+            f"dev{slot}_user": device.user,
+            f"dev{slot}_pwd": device.password,
+        }
+    return query
+
+
+def _looks_foreign(body: bytes) -> bool:
+    """HTML, XML or JSON: the reply of an HD model or some other web server."""
+    return body.lstrip()[:1] in (b"<", b"{", b"[")
+
+
+class FoscamCamera:
+    """One camera. Use as ``async with FoscamCamera(...) as cam:`` or call close()."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int = 80,
+        username: str = "",
+        password: str = "",
+        *,
+        session: aiohttp.ClientSession | None = None,
+        request_timeout: float = 10.0,
+        privilege: Privilege | None = None,
+    ) -> None:
+        """Describe the camera; no I/O happens here."""
+        self.host = host
+        self.port = port
+        self.username = username
+        self._password = password
+        self.privilege = privilege
+        # HTTP Basic cannot carry a user name containing ":".
+        self.auth_mode = AuthMode.QUERY if ":" in username else AuthMode.BASIC
+        self.request_timeout = request_timeout
+        self.base_url = str(URL.build(scheme="http", host=host, port=port))
+        self._where = f"{host}:{port}"
+        self._session = session
+        self._owns_session = session is None
+        self._lock = asyncio.Lock()
+        self._fallback_failed = False
+
+    def __repr__(self) -> str:
+        """Host, port and user; never the password."""
+        return f"FoscamCamera({self._where!r}, username={self.username!r})"
+
+    async def __aenter__(self) -> Self:
+        """Nothing to open: the session is created on first use."""
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close the session if this client created it."""
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the session if this client created it (never an injected one)."""
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    # --- transport ------------------------------------------------------------------
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
+        return self._session
+
+    @property
+    def _has_credentials(self) -> bool:
+        return bool(self.username or self._password)
+
+    def _credentials(self, cgi: str, mode: AuthMode) -> dict[str, str]:
+        if mode is not AuthMode.QUERY or not self._has_credentials:
+            return {}
+        if cgi in SERVICE_CREDENTIAL_CGIS:
+            return {"cam_user": self.username, "cam_pwd": self._password}
+        return {"user": self.username, "pwd": self._password}
+
+    def _url(self, cgi: str, query: Query, mode: AuthMode) -> URL:
+        names = _QUERY_NAMES.get(cgi, {})
+        renamed = {names.get(key, key): value for key, value in query.items()}
+        text = encode_query(renamed | self._credentials(cgi, mode))
+        return URL(f"{self.base_url}/{cgi}{'?' if text else ''}{text}", encoded=True)
+
+    def _connection_error(self, cgi: str, err: BaseException) -> FoscamConnectionError:
+        """A message without the URL (it may carry the password in query mode)."""
+        if isinstance(err, TimeoutError):
+            return FoscamTimeoutError(f"{cgi} on {self._where}: timed out")
+        detail = type(err).__name__
+        if isinstance(err, OSError) and err.errno:
+            detail += f" ({os.strerror(err.errno)})"
+        return FoscamConnectionError(f"{cgi} on {self._where}: {detail}")
+
+    def _privilege_too_low(self, cgi: str) -> Privilege | None:
+        """The privilege ``cgi`` needs if the known account privilege is lower."""
+        required = CGI_PRIVILEGE.get(cgi)
+        if self.privilege is not None and required is not None:
+            return required if required > self.privilege else None
+        return None
+
+    def _unauthorized(self, cgi: str) -> Exception:
+        if (required := self._privilege_too_low(cgi)) is not None:
+            return FoscamPrivilegeError(cgi, required, self._where)
+        return FoscamAuthenticationError(f"{cgi} on {self._where}: HTTP 401")
+
+    async def _send(
+        self,
+        cgi: str,
+        query: Query,
+        mode: AuthMode,
+        form: FormFactory | None,
+        client_timeout: aiohttp.ClientTimeout,
+    ) -> aiohttp.ClientResponse:
+        auth = None
+        if mode is AuthMode.BASIC and self._has_credentials:
+            auth = aiohttp.BasicAuth(self.username, self._password, encoding="utf-8")
+        _LOGGER.debug("%s on %s (%s auth)", cgi, self._where, mode)
+        try:
+            return await self._get_session().request(
+                "POST" if form else "GET",
+                self._url(cgi, query, mode),
+                auth=auth,
+                data=form() if form else None,
+                timeout=client_timeout,
+                allow_redirects=False,
+                raise_for_status=False,
+            )
+        except (aiohttp.ClientError, OSError, TimeoutError) as err:
+            raise self._connection_error(cgi, err) from None
+
+    @asynccontextmanager
+    async def _open(
+        self,
+        cgi: str,
+        query: Query | None = None,
+        *,
+        form: FormFactory | None = None,
+        client_timeout: aiohttp.ClientTimeout | None = None,
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """Send one request (with the one-time Basic -> query fallback on 401)."""
+        query = query or {}
+        client_timeout = client_timeout or aiohttp.ClientTimeout(
+            total=self.request_timeout
+        )
+        mode = self.auth_mode
+        response = await self._send(cgi, query, mode, form, client_timeout)
+        try:
+            if (
+                response.status == 401
+                and mode is AuthMode.BASIC
+                and self._has_credentials
+                and not self._fallback_failed
+                and self._privilege_too_low(cgi) is None
+            ):
+                # Some firmware rejects Basic but accepts query credentials.
+                response.close()
+                response = await self._send(
+                    cgi, query, AuthMode.QUERY, form, client_timeout
+                )
+                if response.status == 401:
+                    self._fallback_failed = True
+                else:
+                    _LOGGER.debug("%s accepts query credentials only", self._where)
+                    self.auth_mode = AuthMode.QUERY
+            if response.status == 401:
+                raise self._unauthorized(cgi)
+            if response.status == 404:
+                raise FoscamNotSupportedError(f"{cgi} on {self._where}: HTTP 404")
+            if response.status != 200:
+                raise FoscamConnectionError(
+                    f"{cgi} on {self._where}: HTTP {response.status}"
+                )
+            yield response
+        finally:
+            response.close()
+
+    async def _read(
+        self, cgi: str, response: aiohttp.ClientResponse, max_size: int
+    ) -> bytes:
+        too_big = FoscamResponseError(
+            f"{cgi} on {self._where}: reply over {max_size} bytes"
+        )
+        if (response.content_length or 0) > max_size:
+            raise too_big
+        body = bytearray()
+        try:
+            async for chunk in response.content.iter_chunked(_READ_CHUNK):
+                body += chunk
+                if len(body) > max_size:
+                    raise too_big
+        except (aiohttp.ClientError, OSError, TimeoutError) as err:
+            raise self._connection_error(cgi, err) from None
+        return bytes(body)
+
+    async def _fetch(
+        self,
+        cgi: str,
+        query: Query | None = None,
+        *,
+        max_size: int = TEXT_MAX_SIZE,
+        form: FormFactory | None = None,
+        client_timeout: aiohttp.ClientTimeout | None = None,
+    ) -> bytes:
+        """One request and its whole body. The caller holds the lock."""
+        async with self._open(
+            cgi, query, form=form, client_timeout=client_timeout
+        ) as response:
+            return await self._read(cgi, response, max_size)
+
+    async def _request(
+        self,
+        cgi: str,
+        query: Query | None = None,
+        *,
+        max_size: int = TEXT_MAX_SIZE,
+        form: FormFactory | None = None,
+        client_timeout: aiohttp.ClientTimeout | None = None,
+    ) -> bytes:
+        async with self._lock:
+            return await self._fetch(
+                cgi, query, max_size=max_size, form=form, client_timeout=client_timeout
+            )
+
+    # --- reply bodies ---------------------------------------------------------
+
+    def _raise_for_error_body(self, cgi: str, body: bytes) -> None:
+        """``error: illegal params.`` comes with HTTP 200 (firmware fact)."""
+        text = body.lstrip()
+        if text[:6].lower() == b"error:":
+            reason = text[6:].strip()[:_MAX_REASON].decode("utf-8", "replace")
+            raise FoscamCommandError(cgi, reason, self._where)
+
+    def _vars(self, cgi: str, body: bytes) -> dict[str, Value]:
+        self._raise_for_error_body(cgi, body)
+        try:
+            return parse_vars(body, max_size=TEXT_MAX_SIZE)
+        except FoscamResponseError as err:
+            error = FoscamNotSupportedError if _looks_foreign(body) else type(err)
+            raise error(f"{cgi} on {self._where}: {err}") from None
+
+    def _ok(self, cgi: str, body: bytes) -> None:
+        self._raise_for_error_body(cgi, body)
+        if body.strip().lower() not in (b"ok.", b"ok"):
+            error = (
+                FoscamNotSupportedError if _looks_foreign(body) else FoscamResponseError
+            )
+            raise error(f"{cgi} on {self._where}: unexpected reply")
+
+    def _model[T](
+        self, cgi: str, build: Callable[[dict[str, Value]], T], body: bytes
+    ) -> T:
+        values = self._vars(cgi, body)
+        try:
+            return build(values)
+        except FoscamResponseError as err:
+            raise type(err)(f"{cgi} on {self._where}: {err}") from None
+
+    async def _get[T](
+        self,
+        cgi: str,
+        build: Callable[[dict[str, Value]], T],
+        query: Query | None = None,
+    ) -> T:
+        return self._model(cgi, build, await self._request(cgi, query))
+
+    async def _command(self, cgi: str, query: Query | None = None) -> None:
+        self._ok(cgi, await self._request(cgi, query))
+
+    async def _upload(self, cgi: str, data: bytes, filename: str) -> None:
+        def form() -> aiohttp.FormData:
+            payload = aiohttp.FormData()
+            payload.add_field(
+                "file", data, filename=filename, content_type="application/octet-stream"
+            )
+            return payload
+
+        upload_timeout = aiohttp.ClientTimeout(
+            total=max(UPLOAD_TIMEOUT, self.request_timeout),
+            sock_connect=self.request_timeout,
+        )
+        self._ok(
+            cgi, await self._request(cgi, form=form, client_timeout=upload_timeout)
+        )
+
+    async def _read_modify_write(
+        self,
+        cgi: str,
+        current: Callable[[Params], Mapping[str, object]],
+        changes: Query,
+    ) -> None:
+        """For CGIs that reject partial sets: fill in the rest from get_params."""
+        async with self._lock:
+            params = self._model(
+                "get_params.cgi", Params.from_vars, await self._fetch("get_params.cgi")
+            )
+            query = dict(current(params))
+            query.update((k, v) for k, v in changes.items() if v is not None)
+            self._ok(cgi, await self._fetch(cgi, query))
+
+    def _stream_timeout(self, rate: FrameRate | int | None) -> aiohttp.ClientTimeout:
+        """No total limit; a read may wait for a few frame periods."""
+        fps = to_enum(FrameRate)(rate)
+        period = 1 / fps.fps if isinstance(fps, FrameRate) else 1.0
+        return aiohttp.ClientTimeout(
+            total=None,
+            connect=self.request_timeout,
+            sock_connect=self.request_timeout,
+            sock_read=max(self.request_timeout, 3 * period),
+        )
+
+    # --- status, video -------------------------------------------------------------
+
+    async def check_user(self) -> CheckUserResult:
+        """Verify the credentials; also sets ``privilege``."""
+        result = await self._get("check_user.cgi", CheckUserResult.from_vars)
+        if isinstance(result.privilege, Privilege):
+            self.privilege = result.privilege
+        return result
+
+    async def snapshot(self) -> bytes:
+        """One JPEG."""
+        body = await self._request("snapshot.cgi", max_size=BINARY_MAX_SIZE)
+        if body.startswith(b"\xff\xd8"):  # JPEG SOI, whatever the Content-Type says
+            return body
+        self._raise_for_error_body("snapshot.cgi", body)
+        error = FoscamNotSupportedError if _looks_foreign(body) else FoscamResponseError
+        raise error(f"snapshot.cgi on {self._where}: not a JPEG")
+
+    async def stream_frames(
+        self,
+        resolution: Resolution | int | None = None,
+        rate: FrameRate | int | None = None,
+        *,
+        max_frame_size: int = DEFAULT_MAX_FRAME_SIZE,
+    ) -> AsyncGenerator[bytes]:
+        """JPEG frames of videostream.cgi until the camera ends the stream.
+
+        Not serialised with the other requests; each call opens a connection.
+        """
+        cgi = "videostream.cgi"
+        query = {"resolution": resolution, "rate": rate}
+        async with self._open(
+            cgi, query, client_timeout=self._stream_timeout(rate)
+        ) as response:
+            try:
+                boundary = parse_boundary(response.headers.get("Content-Type", ""))
+            except FoscamResponseError as err:
+                raise FoscamResponseError(f"{cgi} on {self._where}: {err}") from None
+            frames = read_mjpeg_frames(
+                response.content, boundary, max_frame_size=max_frame_size
+            )
+            try:
+                while True:
+                    try:
+                        frame = await anext(frames)
+                    except StopAsyncIteration:
+                        return
+                    except FoscamResponseError as err:
+                        raise FoscamResponseError(
+                            f"{cgi} on {self._where}: {err}"
+                        ) from None
+                    except (aiohttp.ClientError, OSError, TimeoutError) as err:
+                        raise self._connection_error(cgi, err) from None
+                    yield frame
+            finally:
+                await frames.aclose()
+
+    async def videostream_asf(
+        self,
+        resolution: Resolution | int | None = None,
+        rate: FrameRate | int | None = None,
+        *,
+        chunk_size: int = DEFAULT_ASF_CHUNK_SIZE,
+    ) -> AsyncGenerator[bytes]:
+        """Raw ASF (video + audio) chunks of videostream.asf."""
+        cgi = "videostream.asf"
+        query = {"resolution": resolution, "rate": rate}
+        async with self._open(
+            cgi, query, client_timeout=self._stream_timeout(rate)
+        ) as response:
+            while True:
+                try:
+                    chunk = await response.content.read(chunk_size)
+                except (aiohttp.ClientError, OSError, TimeoutError) as err:
+                    raise self._connection_error(cgi, err) from None
+                if not chunk:
+                    return
+                yield chunk
+
+    async def get_status(self) -> Status:
+        """Status (answers without authentication)."""
+        return await self._get("get_status.cgi", Status.from_vars)
+
+    async def get_camera_params(self) -> CameraParams:
+        """Sensor settings."""
+        return await self._get("get_camera_params.cgi", CameraParams.from_vars)
+
+    # --- control (operator) -------------------------------------------------------
+
+    async def decoder_control(
+        self, command: int, *, onestep: bool = False, degree: int | None = None
+    ) -> None:
+        """Send a pan/tilt/preset/IO command (see PtzCommand)."""
+        if not 0 <= command <= 255:
+            raise ValueError(f"command must be 0..255, got {command}")
+        query = {
+            "command": command,
+            "onestep": 1 if onestep else None,
+            "degree": degree,
+        }
+        await self._command("decoder_control.cgi", query)
+
+    async def set_extra_io(self, value: int) -> None:
+        """Levels of the 8 PCA8574 extension outputs (bit n = io n)."""
+        if not 0 <= value <= 255:
+            raise ValueError(f"value must be 0..255, got {value}")
+        await self._command("set_extra_io.cgi", {"value": value})
+
+    async def camera_control(self, param: CameraControlParam | int, value: int) -> None:
+        """Set one sensor setting (5 is the flip/mirror bitmask)."""
+        await self._command("camera_control.cgi", {"param": param, "value": value})
+
+    async def comm_write(self, port: int, baud: BaudRate | int, data: bytes) -> None:
+        """Send bytes out of serial port 0..3 (fewer than 256 bytes)."""
+        if not 0 <= port <= 3 or len(data) >= 256:
+            raise ValueError("port must be 0..3 and data shorter than 256 bytes")
+        query = {"port": port, "baud": baud, "bytes": len(data), "data": data}
+        await self._command("comm_write.cgi", query)
+
+    # --- system (administrator) ------------------------------------------------------
+
+    async def reboot(self) -> None:
+        """Reboot; the camera is gone for tens of seconds."""
+        await self._command("reboot.cgi")
+
+    async def restore_factory(self) -> None:
+        """Reset every setting to factory defaults."""
+        await self._command("restore_factory.cgi")
+
+    async def get_params(self) -> Params:
+        """Every setting, secrets in clear text."""
+        return await self._get("get_params.cgi", Params.from_vars)
+
+    async def upgrade_firmware(
+        self, data: bytes, filename: str = "firmware.bin"
+    ) -> None:
+        """Upload a system firmware image."""
+        await self._upload("upgrade_firmware.cgi", data, filename)
+
+    async def upgrade_htmls(self, data: bytes, filename: str = "htmls.bin") -> None:
+        """Upload a web UI image."""
+        await self._upload("upgrade_htmls.cgi", data, filename)
+
+    async def set_alias(self, alias: str) -> None:
+        """Camera name (at most 20 characters)."""
+        await self._command("set_alias.cgi", {"alias": alias})
+
+    async def set_datetime(
+        self,
+        *,
+        now: int | None = None,
+        tz: int | None = None,
+        daylight_saving_time: int | None = None,
+        ntp_enable: bool | None = None,
+        ntp_svr: str | None = None,
+    ) -> None:
+        """Clock settings; ``tz`` is seconds *west* of UTC (firmware fact)."""
+        query = {
+            "tz": tz,
+            "daylight_saving_time": daylight_saving_time,
+            "ntp_enable": ntp_enable,
+            "ntp_svr": ntp_svr,
+            "now": now,
+        }
+        await self._command("set_datetime.cgi", query)
+
+    async def set_users(self, users: Sequence[User]) -> None:
+        """Replace the given account slots; the other slots are kept."""
+        if any(user.slot < 1 for user in users):
+            raise ValueError("user slots start at 1")
+        await self._read_modify_write(
+            "set_users.cgi",
+            lambda params: _user_query({u.slot: u for u in params.users}, pad=True),
+            _user_query({u.slot: u for u in users}, pad=False),
+        )
+
+    async def set_devices(self, devices: Sequence[Device]) -> None:
+        """Replace the given multi-device slots; the other slots are kept."""
+        if any(device.slot < 2 for device in devices):
+            raise ValueError("device slots start at 2")
+        await self._read_modify_write(
+            "set_devices.cgi",
+            lambda params: _device_query({d.slot: d for d in params.devices}, pad=True),
+            _device_query({d.slot: d for d in devices}, pad=False),
+        )
+
+    async def set_network(
+        self,
+        *,
+        ip: str | None = None,
+        mask: str | None = None,
+        gateway: str | None = None,
+        dns: str | None = None,
+        port: int | None = None,
+        dhcp_vendor: str | None = None,
+    ) -> None:
+        """Wired network settings (``ip=""`` means DHCP); the rest is kept."""
+        changes = {
+            "ip": ip,
+            "mask": mask,
+            "gateway": gateway,
+            "dns": dns,
+            "port": port,
+            "dhcp_vendor": dhcp_vendor,
+        }
+        await self._read_modify_write(
+            "set_network.cgi",
+            lambda params: {name: getattr(params, name) for name in _NETWORK_FIELDS},
+            changes,
+        )
+
+    async def set_wifi(self, **settings: Unpack[WifiSettings]) -> None:
+        """Wi-Fi settings; the ones not given are kept."""
+        await self._read_modify_write(
+            "set_wifi.cgi", lambda params: _section(params.wifi), settings
+        )
+
+    async def set_pppoe(
+        self, *, enable: bool, user: str, password: str, mail_ip: bool | None = None
+    ) -> None:
+        """PPPoE dial-up settings."""
+        query = {
+            "enable": enable,
+            "user": user,
+            "password": password,
+            "mail_ip": mail_ip,
+        }
+        await self._command("set_pppoe.cgi", query)
+
+    async def set_upnp(self, enable: bool) -> None:
+        """UPnP port forwarding on or off."""
+        await self._command("set_upnp.cgi", {"enable": enable})
+
+    async def set_ddns(self, **settings: Unpack[DdnsSettings]) -> None:
+        """DDNS settings; the ones not given are kept."""
+        await self._read_modify_write(
+            "set_ddns.cgi", lambda params: _section(params.ddns), settings
+        )
+
+    async def set_ftp(self, **settings: Unpack[FtpSettings]) -> None:
+        """FTP upload settings (partial sets accepted)."""
+        await self._command("set_ftp.cgi", settings)
+
+    async def set_mail(self, **settings: Unpack[MailSettings]) -> None:
+        """Mail settings; the ones not given are kept."""
+        await self._read_modify_write(
+            "set_mail.cgi", lambda params: _section(params.mail), settings
+        )
+
+    async def set_msn(self, **settings: Unpack[MsnSettings]) -> None:
+        """MSN settings (partial sets accepted)."""
+        await self._command("set_msn.cgi", settings)
+
+    async def set_alarm(self, **settings: Unpack[AlarmSettings]) -> None:
+        """Alarm settings (partial sets accepted)."""
+        await self._command("set_alarm.cgi", settings)
+
+    async def set_forbidden(self, *, enabled: bool, schedule: WeekSchedule) -> None:
+        """When viewing video/audio is forbidden."""
+        query = {"schedule_enable": enabled, "schedule": schedule}
+        await self._command("set_forbidden.cgi", query)
+
+    async def get_forbidden(self) -> ForbiddenSchedule:
+        """When viewing video/audio is forbidden."""
+        return await self._get("get_forbidden.cgi", ForbiddenSchedule.from_vars)
+
+    async def set_misc(self, **settings: Unpack[MiscSettings]) -> None:
+        """LED and pan/tilt settings (partial sets accepted)."""
+        await self._command("set_misc.cgi", settings)
+
+    async def get_misc(self) -> Misc:
+        """LED and pan/tilt settings."""
+        return await self._get("get_misc.cgi", Misc.from_vars)
+
+    async def set_decoder(self, baud: BaudRate | int) -> None:
+        """Baud rate of the RS485 pan/tilt decoder."""
+        await self._command("set_decoder.cgi", {"baud": baud})
+
+    async def wifi_scan(self) -> None:
+        """Start a Wi-Fi scan (results via get_wifi_scan_result)."""
+        await self._command("wifi_scan.cgi")
+
+    async def get_wifi_scan_result(self) -> list[WifiNetwork]:
+        """Networks found by the last scan."""
+        return await self._get("get_wifi_scan_result.cgi", WifiNetwork.list_from_vars)
+
+    async def get_log(self) -> list[str]:
+        """Access log lines, oldest first."""
+
+        def lines(values: Mapping[str, Value]) -> list[str]:
+            text = to_str(values.get("log_text")) or ""
+            return [line for line in text.split("\n") if line.strip()]
+
+        return await self._get("get_log.cgi", lines)
+
+    async def test_mail(self) -> MailTestResult | int:
+        """Send a test mail with the stored settings."""
+        return await self._get("test_mail.cgi", _result(MailTestResult))
+
+    async def test_ftp(self) -> FtpTestResult | int:
+        """Upload a test file with the stored settings."""
+        return await self._get("test_ftp.cgi", _result(FtpTestResult))
+
+    async def backup_params(self) -> bytes:
+        """The settings file (params.bin)."""
+        body = await self._request("backup_params.cgi", max_size=BINARY_MAX_SIZE)
+        self._raise_for_error_body("backup_params.cgi", body)
+        return body
+
+    async def restore_params(self, data: bytes) -> None:
+        """Upload a settings file made by backup_params."""
+        await self._upload("restore_params.cgi", data, "params.bin")
+
+    async def set_factory_params(self, data: bytes) -> None:
+        """Upload a factory settings file."""
+        await self._upload("set_factory_params.cgi", data, "params.bin")
+
+    async def set_mac(self, mac: str) -> None:
+        """Change the MAC address (``00:12:a0:74:6f:01`` or ``0012a0746f01``)."""
+        digits = re.sub(r"[:\-.]", "", mac).lower()
+        if not _MAC.fullmatch(digits):
+            raise ValueError(f"not a MAC address: {mac!r}")
+        await self._command("set_mac.cgi", {"mac": digits})
+
+    async def set_factory_ddns(self, **settings: Unpack[DdnsSettings]) -> None:
+        """Factory-default DDNS settings (partial sets accepted)."""
+        await self._command("set_factory_ddns.cgi", settings)
+
+    async def get_factory_ddns(self) -> FactoryDdns:
+        """Factory-default DDNS settings."""
+        return await self._get("get_factory_ddns.cgi", FactoryDdns.from_vars)
+
+    async def restore_factory_ddns(self) -> None:
+        """Reset DDNS to the factory-default settings."""
+        await self._command("restore_factory_ddns.cgi")
+
+    # --- conveniences -----------------------------------------------------------------
+
+    async def ptz_move(
+        self,
+        direction: Direction,
+        orientation: ImageOrientation | int = ImageOrientation.NORMAL,
+        *,
+        pan_reversed: bool = False,
+        onestep: bool = False,
+        degree: int | None = None,
+    ) -> None:
+        """Start moving the image towards ``direction`` (until ptz_stop)."""
+        command = direction_command(direction, orientation, pan_reversed=pan_reversed)
+        await self.decoder_control(command, onestep=onestep, degree=degree)
+
+    async def ptz_stop(self) -> None:
+        """Stop any move (the web UI sends 1 on release for every direction)."""
+        await self.decoder_control(PtzCommand.STOP_UP)
+
+    async def preset_go(self, n: int) -> None:
+        """Move to preset n (1..16)."""
+        await self.decoder_control(preset_go_command(n))
+
+    async def preset_set(self, n: int) -> None:
+        """Store the current position as preset n (1..16)."""
+        await self.decoder_control(preset_set_command(n))
+
+    async def set_io_output(self, high: bool) -> None:
+        """Drive the IO output (often the IR LEDs; which level is "on" varies)."""
+        command = PtzCommand.IO_OUTPUT_HIGH if high else PtzCommand.IO_OUTPUT_LOW
+        await self.decoder_control(command)
+
+
+def _result[E: MailTestResult | FtpTestResult](
+    enum: type[E],
+) -> Callable[[Mapping[str, Value]], E | int]:
+    convert = to_enum(enum)
+
+    def build(values: Mapping[str, Value]) -> E | int:
+        result = convert(values.get("result"))
+        if result is None:
+            raise FoscamResponseError("reply has no result")
+        return result
+
+    return build
+
+
+__all__ = ["AuthMode", "FoscamCamera", "encode_query"]

@@ -1,0 +1,58 @@
+"""Exceptions raised by the Foscam CGI v1.x client.
+
+Messages name the CGI and ``host:port`` only: never a URL (query-mode URLs carry
+the password) and never a credential.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .const import Privilege
+
+
+class FoscamError(Exception):
+    """Base class of every error raised by this package."""
+
+
+class FoscamConnectionError(FoscamError):
+    """Refused, reset, DNS failure, unexpected HTTP status or early close."""
+
+
+class FoscamTimeoutError(FoscamConnectionError):
+    """The camera did not answer in time."""
+
+
+class FoscamAuthenticationError(FoscamError):
+    """HTTP 401 that the known privilege does not explain: wrong credentials."""
+
+
+class FoscamPrivilegeError(FoscamError):
+    """HTTP 401 on a CGI that needs more than the account's privilege."""
+
+    def __init__(self, cgi: str, required: Privilege, where: str = "") -> None:
+        """Remember the CGI and the privilege it needs."""
+        self.cgi = cgi
+        self.required = required
+        prefix = f"{cgi} on {where}" if where else cgi
+        super().__init__(f"{prefix}: needs {required.name.lower()} privilege")
+
+
+class FoscamCommandError(FoscamError):
+    """HTTP 200 with an ``error: ...`` body (e.g. ``error: illegal params.``)."""
+
+    def __init__(self, cgi: str, reason: str, where: str = "") -> None:
+        """Remember the CGI and the camera's reason text."""
+        self.cgi = cgi
+        self.reason = reason
+        prefix = f"{cgi} on {where}" if where else cgi
+        super().__init__(f"{prefix}: error: {reason}")
+
+
+class FoscamResponseError(FoscamError):
+    """Malformed or oversized reply."""
+
+
+class FoscamNotSupportedError(FoscamResponseError):
+    """Answers HTTP but is not a CGI v1.x camera (or lacks this CGI)."""

@@ -1,0 +1,211 @@
+"""Numbers: image brightness/contrast, detection sensitivities, patrol rates."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from homeassistant.components.number import (
+    NumberEntity,
+    NumberEntityDescription,
+    NumberMode,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import FoscamCoordinator, FoscamData
+from .data import FoscamConfigEntry
+from .entity import FoscamEntity, FoscamEntityDescription
+from .foscam_cgi import (
+    AlarmParams,
+    CameraControlParam,
+    CameraParams,
+    FoscamCamera,
+    Misc,
+)
+from .helpers import translate_camera_errors
+
+# The protocol client serialises the requests to the camera itself.
+PARALLEL_UPDATES = 0
+
+# The camera's detection sensitivity runs 0 (high) .. 9 (low). Shown inverted,
+# 9 - camera value, so that a higher number means more sensitive.
+SENSITIVITY_MAX = 9
+
+
+@dataclass(frozen=True, kw_only=True)
+class FoscamNumberEntityDescription(NumberEntityDescription, FoscamEntityDescription):
+    """A number: how to read it and how to set it (both as shown)."""
+
+    value_fn: Callable[[FoscamData], int | None]
+    set_fn: Callable[[FoscamCamera, int], Awaitable[None]]
+
+    def is_supported(self, coordinator: FoscamCoordinator) -> bool:
+        """Whether the user may write it and the camera reports it."""
+        return super().is_supported(coordinator) and (
+            self.value_fn(coordinator.data) is not None
+        )
+
+
+def _alarm(data: FoscamData) -> AlarmParams | None:
+    return data.params.alarm if data.params else None
+
+
+def _camera_number(
+    key: str,
+    maximum: int,
+    read: Callable[[CameraParams], int | None],
+    param: CameraControlParam,
+) -> FoscamNumberEntityDescription:
+    """A sensor setting of camera_control.cgi (operator)."""
+    return FoscamNumberEntityDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG,
+        native_max_value=maximum,
+        cgi="camera_control.cgi",
+        value_fn=lambda data: read(data.camera_params) if data.camera_params else None,
+        set_fn=lambda client, value: client.camera_control(param, value),
+    )
+
+
+def _sensitivity(
+    key: str,
+    read: Callable[[AlarmParams], int | None],
+    write: Callable[[FoscamCamera, int], Awaitable[None]],
+) -> FoscamNumberEntityDescription:
+    """A detection sensitivity of set_alarm.cgi, shown inverted."""
+
+    def value(data: FoscamData) -> int | None:
+        alarm = _alarm(data)
+        camera_value = None if alarm is None else read(alarm)
+        return None if camera_value is None else SENSITIVITY_MAX - camera_value
+
+    return FoscamNumberEntityDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG,
+        native_max_value=SENSITIVITY_MAX,
+        cgi="set_alarm.cgi",
+        value_fn=value,
+        set_fn=lambda client, shown: write(client, SENSITIVITY_MAX - shown),
+    )
+
+
+def _patrol_rate(
+    key: str,
+    read: Callable[[Misc], int | None],
+    write: Callable[[FoscamCamera, int], Awaitable[None]],
+) -> FoscamNumberEntityDescription:
+    """A pan/tilt patrol rate of set_misc.cgi, 0..100 as the camera has it.
+
+    Not converted to a speed: the document calls 0 the fastest for
+    ptz_patrol_rate and the slowest for the four direction rates.
+    """
+    return FoscamNumberEntityDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        native_max_value=100,
+        cgi="set_misc.cgi",
+        value_fn=lambda data: read(data.misc) if data.misc else None,
+        set_fn=write,
+    )
+
+
+NUMBERS: tuple[FoscamNumberEntityDescription, ...] = (
+    _camera_number(
+        "brightness",
+        255,
+        lambda params: params.brightness,
+        CameraControlParam.BRIGHTNESS,
+    ),
+    _camera_number(
+        "contrast", 6, lambda params: params.contrast, CameraControlParam.CONTRAST
+    ),
+    _sensitivity(
+        "motion_sensitivity",
+        lambda alarm: alarm.motion_sensitivity,
+        lambda client, value: client.set_alarm(motion_sensitivity=value),
+    ),
+    _sensitivity(
+        "sound_sensitivity",
+        lambda alarm: alarm.sounddetect_sensitivity,
+        lambda client, value: client.set_alarm(sounddetect_sensitivity=value),
+    ),
+    _patrol_rate(
+        "ptz_patrol_rate",
+        lambda misc: misc.ptz_patrol_rate,
+        lambda client, value: client.set_misc(ptz_patrol_rate=value),
+    ),
+    _patrol_rate(
+        "ptz_patrol_up_rate",
+        lambda misc: misc.ptz_patrol_up_rate,
+        lambda client, value: client.set_misc(ptz_patrol_up_rate=value),
+    ),
+    _patrol_rate(
+        "ptz_patrol_down_rate",
+        lambda misc: misc.ptz_patrol_down_rate,
+        lambda client, value: client.set_misc(ptz_patrol_down_rate=value),
+    ),
+    _patrol_rate(
+        "ptz_patrol_left_rate",
+        lambda misc: misc.ptz_patrol_left_rate,
+        lambda client, value: client.set_misc(ptz_patrol_left_rate=value),
+    ),
+    _patrol_rate(
+        "ptz_patrol_right_rate",
+        lambda misc: misc.ptz_patrol_right_rate,
+        lambda client, value: client.set_misc(ptz_patrol_right_rate=value),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: FoscamConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the numbers the user's privilege allows and the camera reports."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(
+        FoscamNumber(coordinator, description)
+        for description in NUMBERS
+        if description.is_supported(coordinator)
+    )
+
+
+class FoscamNumber(FoscamEntity, NumberEntity):
+    """A numeric setting of the camera."""
+
+    entity_description: FoscamNumberEntityDescription
+    _attr_native_min_value = 0
+    _attr_native_step = 1
+    _attr_mode = NumberMode.SLIDER
+
+    def __init__(
+        self,
+        coordinator: FoscamCoordinator,
+        description: FoscamNumberEntityDescription,
+    ) -> None:
+        """Initialise the number from its description."""
+        super().__init__(coordinator, description.key)
+        self.entity_description = description
+
+    @property
+    def available(self) -> bool:
+        """Unavailable when the setting was not read (e.g. privilege reduced)."""
+        return super().available and self.native_value is not None
+
+    @property
+    def native_value(self) -> int | None:
+        """The setting as shown."""
+        return self.entity_description.value_fn(self.coordinator.data)
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Write the value, then re-read the settings."""
+        with translate_camera_errors():
+            await self.entity_description.set_fn(self.coordinator.client, int(value))
+        await self.coordinator.async_request_settings_refresh()

@@ -1,0 +1,168 @@
+"""Sensors from get_status.cgi: alarm, network services, clock and versions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import IntEnum
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+)
+from homeassistant.const import EntityCategory, UnitOfTime
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
+
+from .const import LOGGER
+from .coordinator import FoscamCoordinator
+from .data import FoscamConfigEntry
+from .entity import FoscamEntity, FoscamEntityDescription
+from .foscam_cgi import (
+    AlarmStatus,
+    DdnsStatus,
+    MsnStatus,
+    Status,
+    UpnpStatus,
+    WifiStatus,
+)
+
+# Read-only: the coordinator polls for every entity.
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class FoscamSensorEntityDescription(SensorEntityDescription, FoscamEntityDescription):
+    """A sensor of get_status; it exists when the camera reports its field."""
+
+    value_fn: Callable[[Status], StateType]
+    # Enum sensors: the status code's enum. Its member names, lower-cased, are
+    # the states; a code outside the table is an unknown state.
+    enum: type[IntEnum] | None = None
+    cgi: str = "get_status.cgi"
+
+    def is_supported(self, coordinator: FoscamCoordinator) -> bool:
+        """Whether the camera reports the field."""
+        return super().is_supported(coordinator) and (
+            self.value_fn(coordinator.data.status) is not None
+        )
+
+
+def _clock_offset(status: Status) -> int | None:
+    """Camera clock minus Home Assistant's clock, in seconds.
+
+    ``now`` is whole UTC seconds, truncated: adding half a second makes a
+    clock that is right read 0 rather than flicker between 0 and -1.
+    """
+    if status.now is None:
+        return None
+    return round(status.now + 0.5 - dt_util.utcnow().timestamp())
+
+
+def _enum_sensor(
+    key: str,
+    enum: type[IntEnum],
+    value_fn: Callable[[Status], StateType],
+    *,
+    category: EntityCategory | None = EntityCategory.DIAGNOSTIC,
+    enabled: bool = True,
+) -> FoscamSensorEntityDescription:
+    return FoscamSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.ENUM,
+        options=[member.name.lower() for member in enum],
+        entity_category=category,
+        entity_registry_enabled_default=enabled,
+        enum=enum,
+        value_fn=value_fn,
+    )
+
+
+SENSORS: tuple[FoscamSensorEntityDescription, ...] = (
+    _enum_sensor(
+        "alarm_status",
+        AlarmStatus,
+        lambda status: status.alarm_status,
+        category=None,
+    ),
+    _enum_sensor("ddns_status", DdnsStatus, lambda status: status.ddns_status),
+    _enum_sensor("upnp_status", UpnpStatus, lambda status: status.upnp_status),
+    _enum_sensor(
+        "msn_status", MsnStatus, lambda status: status.msn_status, enabled=False
+    ),
+    _enum_sensor("wifi_status", WifiStatus, lambda status: status.wifi_status),
+    FoscamSensorEntityDescription(
+        key="clock_offset",
+        translation_key="clock_offset",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_clock_offset,
+    ),
+    FoscamSensorEntityDescription(
+        key="firmware_version",
+        translation_key="firmware_version",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda status: status.sys_ver,
+    ),
+    FoscamSensorEntityDescription(
+        key="web_ui_version",
+        translation_key="web_ui_version",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda status: status.app_ver,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: FoscamConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the sensors the camera reports."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(
+        FoscamSensor(coordinator, description)
+        for description in SENSORS
+        if description.is_supported(coordinator)
+    )
+
+
+class FoscamSensor(FoscamEntity, SensorEntity):
+    """A value of the camera's status."""
+
+    entity_description: FoscamSensorEntityDescription
+
+    def __init__(
+        self,
+        coordinator: FoscamCoordinator,
+        description: FoscamSensorEntityDescription,
+    ) -> None:
+        """Initialise the sensor from its description."""
+        super().__init__(coordinator, description.key)
+        self.entity_description = description
+        self._unknown_logged = False
+
+    @property
+    def native_value(self) -> StateType:
+        """The status value; enum codes as their names."""
+        description = self.entity_description
+        value = description.value_fn(self.coordinator.data.status)
+        if description.enum is None or value is None:
+            return value
+        if isinstance(value, description.enum):
+            return value.name.lower()
+        if not self._unknown_logged:
+            self._unknown_logged = True
+            LOGGER.info(
+                "%s: %s reports the undocumented code %s",
+                self.coordinator.config_entry.title,
+                description.key,
+                value,
+            )
+        return None

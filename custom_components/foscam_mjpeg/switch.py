@@ -1,0 +1,220 @@
+"""Switches: alarm arming and linkages, the IO output, UPnP and NTP."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
+
+from .coordinator import FoscamCoordinator, FoscamData
+from .data import FoscamConfigEntry
+from .entity import FoscamEntity, FoscamEntityDescription
+from .foscam_cgi import AlarmParams, FoscamCamera
+from .helpers import translate_camera_errors
+
+# The protocol client serialises the requests to the camera itself.
+PARALLEL_UPDATES = 0
+
+# alarm_upload is "upload_interval > 0"; switching it on asks for one image per
+# second while the alarm lasts (the shortest interval the camera takes).
+UPLOAD_INTERVAL_ON = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class FoscamSwitchEntityDescription(SwitchEntityDescription, FoscamEntityDescription):
+    """A switch: how to read it and how to set it."""
+
+    set_fn: Callable[[FoscamCamera, bool], Awaitable[None]]
+    # None: the camera cannot report the state; the entity assumes and restores
+    # it. Otherwise the entity exists when the camera reports the value.
+    value_fn: Callable[[FoscamData], bool | None] | None = None
+
+    def is_supported(self, coordinator: FoscamCoordinator) -> bool:
+        """Whether the user may write it and the camera reports it."""
+        return super().is_supported(coordinator) and (
+            self.value_fn is None or self.value_fn(coordinator.data) is not None
+        )
+
+
+def _alarm(data: FoscamData) -> AlarmParams | None:
+    return data.params.alarm if data.params else None
+
+
+def _alarm_switch(
+    key: str,
+    value_fn: Callable[[AlarmParams], bool | None],
+    set_fn: Callable[[FoscamCamera, bool], Awaitable[None]],
+    *,
+    linkage: bool = False,
+) -> FoscamSwitchEntityDescription:
+    """An alarm setting of set_alarm.cgi; the linkages are disabled by default."""
+    return FoscamSwitchEntityDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG if linkage else None,
+        entity_registry_enabled_default=not linkage,
+        cgi="set_alarm.cgi",
+        value_fn=lambda data: value_fn(alarm) if (alarm := _alarm(data)) else None,
+        set_fn=set_fn,
+    )
+
+
+SWITCHES: tuple[FoscamSwitchEntityDescription, ...] = (
+    _alarm_switch(
+        "motion_detection",
+        lambda alarm: alarm.motion_armed,
+        lambda client, on: client.set_alarm(motion_armed=on),
+    ),
+    _alarm_switch(
+        "input_alarm",
+        lambda alarm: alarm.input_armed,
+        lambda client, on: client.set_alarm(input_armed=on),
+    ),
+    _alarm_switch(
+        "sound_detection",
+        lambda alarm: alarm.sounddetect_armed,
+        lambda client, on: client.set_alarm(sounddetect_armed=on),
+    ),
+    _alarm_switch(
+        "alarm_io_linkage",
+        lambda alarm: alarm.iolinkage,
+        lambda client, on: client.set_alarm(iolinkage=on),
+        linkage=True,
+    ),
+    _alarm_switch(
+        "alarm_mail",
+        lambda alarm: alarm.mail,
+        lambda client, on: client.set_alarm(mail=on),
+        linkage=True,
+    ),
+    _alarm_switch(
+        "alarm_http",
+        lambda alarm: alarm.http,
+        lambda client, on: client.set_alarm(http=on),
+        linkage=True,
+    ),
+    _alarm_switch(
+        "alarm_upload",
+        lambda alarm: (
+            None if alarm.upload_interval is None else alarm.upload_interval > 0
+        ),
+        lambda client, on: client.set_alarm(
+            upload_interval=UPLOAD_INTERVAL_ON if on else 0
+        ),
+        linkage=True,
+    ),
+    FoscamSwitchEntityDescription(
+        key="io_output",
+        translation_key="io_output",
+        cgi="decoder_control.cgi",
+        set_fn=lambda client, on: client.set_io_output(on),
+    ),
+    FoscamSwitchEntityDescription(
+        key="upnp",
+        translation_key="upnp",
+        entity_category=EntityCategory.CONFIG,
+        cgi="set_upnp.cgi",
+        value_fn=lambda data: data.params.upnp_enable if data.params else None,
+        set_fn=lambda client, on: client.set_upnp(on),
+    ),
+    FoscamSwitchEntityDescription(
+        key="ntp",
+        translation_key="ntp",
+        entity_category=EntityCategory.CONFIG,
+        cgi="set_datetime.cgi",
+        value_fn=lambda data: data.params.ntp_enable if data.params else None,
+        set_fn=lambda client, on: client.set_datetime(ntp_enable=on),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: FoscamConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the switches the user's privilege allows and the camera reports."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(
+        (FoscamSwitch if description.value_fn else FoscamAssumedSwitch)(
+            coordinator, description
+        )
+        for description in SWITCHES
+        if description.is_supported(coordinator)
+    )
+
+
+class FoscamSwitchBase(FoscamEntity, SwitchEntity):
+    """A switch of the camera."""
+
+    entity_description: FoscamSwitchEntityDescription
+
+    def __init__(
+        self,
+        coordinator: FoscamCoordinator,
+        description: FoscamSwitchEntityDescription,
+    ) -> None:
+        """Initialise the switch from its description."""
+        super().__init__(coordinator, description.key)
+        self.entity_description = description
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Turn the setting on."""
+        await self._async_set(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the setting off."""
+        await self._async_set(False)
+
+    async def _async_set(self, on: bool) -> None:
+        with translate_camera_errors():
+            await self.entity_description.set_fn(self.coordinator.client, on)
+        await self._async_written(on)
+
+    async def _async_written(self, on: bool) -> None:
+        raise NotImplementedError
+
+
+class FoscamSwitch(FoscamSwitchBase):
+    """A switch that shows the camera's setting."""
+
+    def _value(self) -> bool | None:
+        value_fn = self.entity_description.value_fn
+        assert value_fn is not None
+        return value_fn(self.coordinator.data)
+
+    @property
+    def available(self) -> bool:
+        """Unavailable when the setting was not read (e.g. privilege reduced)."""
+        return super().available and self._value() is not None
+
+    @property
+    def is_on(self) -> bool | None:
+        """The camera's setting."""
+        return self._value()
+
+    async def _async_written(self, on: bool) -> None:
+        await self.coordinator.async_request_settings_refresh()
+
+
+class FoscamAssumedSwitch(FoscamSwitchBase, RestoreEntity):
+    """A switch the camera cannot report: last set state, kept across restarts."""
+
+    _attr_assumed_state = True
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the last state that was set."""
+        await super().async_added_to_hass()
+        state = await self.async_get_last_state()
+        if state is not None and state.state in (STATE_ON, STATE_OFF):
+            self._attr_is_on = state.state == STATE_ON
+
+    async def _async_written(self, on: bool) -> None:
+        self._attr_is_on = on
+        self.async_write_ha_state()

@@ -1,0 +1,387 @@
+"""Pan/tilt by voice through Home Assistant's own conversation agent.
+
+Two public mechanisms the user can see and change:
+
+- intents (``FoscamPtzPan``, ``FoscamPtzTilt``, ``FoscamPtzPreset``,
+  ``FoscamPtzCenter``), always registered; they act only on loaded cameras
+  whose ``voice_sentences`` option is on;
+- sentence files ``<config>/custom_sentences/<language>/foscam_mjpeg.yaml``,
+  copied from ``sentences/<language>.yaml`` while at least one camera has the
+  option on, removed when none has. The first line of a copied file records
+  the hash of the rest: a file whose content no longer matches it was edited
+  by the user and is never changed or removed.
+
+Success replies come from the sentence files' response templates (with the
+camera's name in ``slots.camera``); error replies from the translations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+import hashlib
+from pathlib import Path
+import re
+from typing import Any, Final
+import unicodedata
+
+from homeassistant.config_entries import (
+    SIGNAL_CONFIG_ENTRY_CHANGED,
+    ConfigEntry,
+    ConfigEntryChange,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    intent,
+    translation,
+)
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+import voluptuous as vol
+
+from .const import CONF_VOICE_SENTENCES, DEFAULT_VOICE_SENTENCES, DOMAIN, LOGGER
+from .data import FoscamConfigEntry
+from .entity import cgi_allowed
+from .foscam_cgi import PRESET_COUNT, Direction, PtzCommand
+from .helpers import translate_camera_errors
+from .ptz import async_ptz_move
+
+SLOT_CAMERA: Final = "foscam_camera"
+SLOT_PAN: Final = "foscam_pan_direction"
+SLOT_TILT: Final = "foscam_tilt_direction"
+SLOT_PRESET: Final = "foscam_preset"
+PTZ_CGI: Final = "decoder_control.cgi"
+
+LANGUAGES: Final = ("en", "es")
+TEMPLATE_DIR: Final = Path(__file__).parent / "sentences"
+SENTENCE_FILE: Final = f"{DOMAIN}.yaml"
+HEADER: Final = (
+    "# Written by the Foscam MJPEG integration (sha256 {digest}). It is replaced or\n"
+    "# removed only while the text below is unchanged: edit it to keep your version.\n"
+)
+HEADER_DIGEST: Final = re.compile(r"\(sha256 ([0-9a-f]{64})\)")
+
+# Words around a spoken camera name that are not part of it.
+LEADING_FILLERS: Final = frozenset(
+    {
+        "the",
+        "my",
+        "el",
+        "la",
+        "los",
+        "las",
+        "mi",
+        "camera",
+        "camara",
+        "cam",
+        "de",
+        "del",
+    }
+)
+TRAILING_FILLERS: Final = frozenset({"camera", "cam", "camara"})
+
+
+# -- sentence files ----------------------------------------------------------
+
+
+def generated_sentences(language: str) -> str:
+    """The file we write for a language: header with the body's hash, then the body."""
+    body = (TEMPLATE_DIR / f"{language}.yaml").read_text(encoding="utf-8")
+    digest = hashlib.sha256(body.encode()).hexdigest()
+    return HEADER.format(digest=digest) + body
+
+
+def is_untouched(text: str) -> bool:
+    """Whether a file is one we wrote, unchanged since (its header hash still fits)."""
+    header_lines = HEADER.count("\n")
+    lines = text.splitlines(keepends=True)
+    match = HEADER_DIGEST.search("".join(lines[:header_lines]))
+    body = "".join(lines[header_lines:])
+    return match is not None and hashlib.sha256(body.encode()).hexdigest() == match[1]
+
+
+def sync_sentence_files(config_dir: Path, wanted: bool) -> bool:
+    """Write, refresh or remove our sentence files; return whether any changed.
+
+    Runs in the executor. Never touches a file the user edited or wrote.
+    """
+    changed = False
+    for language in LANGUAGES:
+        path = config_dir / "custom_sentences" / language / SENTENCE_FILE
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        ours = current is not None and is_untouched(current)
+        if wanted:
+            generated = generated_sentences(language)
+            if current is None or (ours and current != generated):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(generated, encoding="utf-8")
+                changed = True
+        elif ours:
+            path.unlink()
+            changed = True
+    return changed
+
+
+def voice_enabled(entry: ConfigEntry) -> bool:
+    """Whether the user opted in to voice control for this camera."""
+    return bool(entry.options.get(CONF_VOICE_SENTENCES, DEFAULT_VOICE_SENTENCES))
+
+
+@dataclass
+class SentenceFiles:
+    """Keeps the sentence files in line with the entries' options."""
+
+    hass: HomeAssistant
+    _written: bool | None = None
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def _wanted(self) -> bool:
+        return any(
+            voice_enabled(entry) and entry.disabled_by is None
+            for entry in self.hass.config_entries.async_entries(DOMAIN)
+        )
+
+    @callback
+    def async_entry_changed(
+        self, change: ConfigEntryChange, entry: ConfigEntry
+    ) -> None:
+        """Re-check after any change to one of our entries (options, removal)."""
+        if entry.domain == DOMAIN and self._wanted() != self._written:
+            self.hass.async_create_task(self.async_sync(), eager_start=False)
+
+    async def async_sync(self) -> None:
+        """Write or remove the files, then let the conversation agent reload them."""
+        async with self._lock:
+            wanted = self._wanted()
+            if wanted == self._written:
+                return
+            config_dir = Path(self.hass.config.config_dir)
+            try:
+                changed = await self.hass.async_add_executor_job(
+                    sync_sentence_files, config_dir, wanted
+                )
+            except OSError as err:
+                LOGGER.warning("Cannot update the voice sentence files: %s", err)
+                return
+            self._written = wanted
+            if changed and self.hass.services.has_service("conversation", "reload"):
+                await self.hass.services.async_call(
+                    "conversation", "reload", blocking=True
+                )
+
+
+# -- intents -----------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words without accents ("Cámara" and "camara" are equal)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.findall(r"\w+", plain)
+
+
+def _core(words: list[str]) -> list[str]:
+    """Drop articles and "camera" around a name."""
+    start, end = 0, len(words)
+    while start < end and words[start] in LEADING_FILLERS:
+        start += 1
+    while end > start and words[end - 1] in TRAILING_FILLERS:
+        end -= 1
+    return words[start:end]
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceCamera:
+    """A camera voice commands may move."""
+
+    entry: FoscamConfigEntry
+    device: dr.DeviceEntry
+
+    @property
+    def name(self) -> str:
+        """The name the user gave the device, else its own."""
+        return self.device.name_by_user or self.device.name or self.entry.title
+
+    def names(self) -> Iterable[str]:
+        """Every name the camera answers to."""
+        return filter(
+            None, (self.device.name_by_user, self.device.name, self.entry.title)
+        )
+
+
+def voice_cameras(hass: HomeAssistant) -> list[VoiceCamera]:
+    """Loaded cameras whose voice option is on."""
+    registry = dr.async_get(hass)
+    cameras = []
+    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
+        device = registry.async_get_device(
+            identifiers={(DOMAIN, entry.unique_id or "")}
+        )
+        if voice_enabled(entry) and device is not None:
+            cameras.append(VoiceCamera(entry, device))
+    return cameras
+
+
+def match_cameras(cameras: list[VoiceCamera], spoken: str) -> list[VoiceCamera]:
+    """Cameras named like the spoken words: exact words first, then without fillers."""
+    words = _words(spoken)
+    for normalise in (lambda w: w, _core):
+        wanted = normalise(words)
+        found = [
+            camera
+            for camera in cameras
+            if any(normalise(_words(name)) == wanted for name in camera.names())
+        ]
+        if found:
+            return found
+    return []
+
+
+type PtzRun = Callable[[FoscamConfigEntry, dict[str, Any]], Awaitable[None]]
+
+
+class FoscamPtzIntentHandler(intent.IntentHandler):
+    """Moves the camera named in the ``foscam_camera`` slot."""
+
+    def __init__(
+        self,
+        intent_type: str,
+        description: str,
+        slots: dict[vol.Marker, Any],
+        run: PtzRun,
+    ) -> None:
+        """Describe one intent: its slots and what it does with them."""
+        self.intent_type = intent_type
+        self.description = description
+        self._slots: dict[vol.Marker, Any] = {
+            vol.Required(SLOT_CAMERA): cv.string,
+            **slots,
+        }
+        self._run = run
+
+    @property
+    def slot_schema(self) -> dict[Any, Any]:
+        """The camera name plus the intent's own slots."""
+        return self._slots
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Find the camera, move it and report."""
+        hass = intent_obj.hass
+        slots = self.async_validate_slots(intent_obj.slots)
+        values = {name: slot["value"] for name, slot in slots.items()}
+        response = intent_obj.create_response()
+        spoken = str(values[SLOT_CAMERA]).strip()
+
+        async def fail(
+            code: intent.IntentResponseErrorCode, key: str, **args: str
+        ) -> intent.IntentResponse:
+            response.async_set_error(
+                code, await _message(hass, intent_obj.language, key, **args)
+            )
+            return response
+
+        found = match_cameras(voice_cameras(hass), spoken)
+        if len(found) != 1:
+            key = "voice_ambiguous_camera" if found else "voice_unknown_camera"
+            return await fail(
+                intent.IntentResponseErrorCode.NO_VALID_TARGETS, key, name=spoken
+            )
+        camera = found[0]
+        if not cgi_allowed(camera.entry.runtime_data.coordinator, PTZ_CGI):
+            return await fail(
+                intent.IntentResponseErrorCode.FAILED_TO_HANDLE,
+                "voice_insufficient_privilege",
+                name=camera.name,
+            )
+        try:
+            with translate_camera_errors():
+                await self._run(camera.entry, values)
+        except HomeAssistantError as err:
+            return await fail(
+                intent.IntentResponseErrorCode.FAILED_TO_HANDLE,
+                "voice_failed",
+                name=camera.name,
+                error=str(err),
+            )
+        response.async_set_results(
+            [
+                intent.IntentResponseTarget(
+                    type=intent.IntentResponseTargetType.DEVICE,
+                    name=camera.name,
+                    id=camera.device.id,
+                )
+            ]
+        )
+        response.async_set_speech_slots(
+            {"camera": camera.name} | _speech_values(values)
+        )
+        return response
+
+
+def _speech_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {"preset": values[SLOT_PRESET]} if SLOT_PRESET in values else {}
+
+
+async def _message(hass: HomeAssistant, language: str, key: str, **args: str) -> str:
+    strings = await translation.async_get_translations(
+        hass, language, "exceptions", [DOMAIN]
+    )
+    return strings[f"component.{DOMAIN}.exceptions.{key}.message"].format(**args)
+
+
+async def _move(entry: FoscamConfigEntry, values: dict[str, Any], slot: str) -> None:
+    await async_ptz_move(entry, Direction(values[slot]))
+
+
+async def _preset(entry: FoscamConfigEntry, values: dict[str, Any]) -> None:
+    await entry.runtime_data.client.preset_go(values[SLOT_PRESET])
+
+
+async def _center(entry: FoscamConfigEntry, values: dict[str, Any]) -> None:
+    await entry.runtime_data.client.decoder_control(PtzCommand.CENTER)
+
+
+HANDLERS: Final = (
+    FoscamPtzIntentHandler(
+        "FoscamPtzPan",
+        "Pans a Foscam camera left or right",
+        {vol.Required(SLOT_PAN): vol.In([Direction.LEFT, Direction.RIGHT])},
+        lambda entry, values: _move(entry, values, SLOT_PAN),
+    ),
+    FoscamPtzIntentHandler(
+        "FoscamPtzTilt",
+        "Tilts a Foscam camera up or down",
+        {vol.Required(SLOT_TILT): vol.In([Direction.UP, Direction.DOWN])},
+        lambda entry, values: _move(entry, values, SLOT_TILT),
+    ),
+    FoscamPtzIntentHandler(
+        "FoscamPtzPreset",
+        "Moves a Foscam camera to a stored preset position",
+        {
+            vol.Required(SLOT_PRESET): vol.All(
+                vol.Coerce(int), vol.Range(min=1, max=PRESET_COUNT)
+            )
+        },
+        _preset,
+    ),
+    FoscamPtzIntentHandler(
+        "FoscamPtzCenter",
+        "Moves a Foscam camera back to the middle of its pan/tilt range",
+        {},
+        _center,
+    ),
+)
+
+
+async def async_setup_voice(hass: HomeAssistant) -> None:
+    """Register the intents and keep the sentence files in line with the options."""
+    for handler in HANDLERS:
+        intent.async_register(hass, handler)
+    files = SentenceFiles(hass)
+    async_dispatcher_connect(
+        hass, SIGNAL_CONFIG_ENTRY_CHANGED, files.async_entry_changed
+    )
+    await files.async_sync()

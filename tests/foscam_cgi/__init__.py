@@ -1,0 +1,1 @@
+"""Tests of the standalone Foscam CGI client package."""

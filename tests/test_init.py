@@ -1,0 +1,340 @@
+"""Setup, unload, polling, reauth and repairs of the integration, against the simulator."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import CONF_PASSWORD, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.foscam_mjpeg.const import (
+    CONF_PRIVILEGE,
+    CONF_SCAN_INTERVAL,
+    DOMAIN,
+    SETTINGS_REFRESH_INTERVAL,
+)
+from custom_components.foscam_mjpeg.foscam_cgi import Privilege
+from simulator import CameraConfig, SimulatedCamera, Simulator, UserAccount
+from simulator.const import Privilege as SimPrivilege
+
+from .conftest import entry_for, setup_entry
+
+CAMERA = "camera.front_door"
+
+
+async def _tick(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
+) -> None:
+    # The coordinator adds sub-second jitter to its schedule: overshoot by 1 s.
+    freezer.tick(timedelta(seconds=seconds + 1))
+    async_fire_time_changed(hass)
+    # Scheduled refreshes run as background tasks doing real loopback I/O.
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_setup_and_unload(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    sim_camera: SimulatedCamera,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """The entry loads, registers its device, and unloads cleanly."""
+    entry = init_integration
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(CAMERA) is not None
+
+    device = device_registry.async_get_device(identifiers={(DOMAIN, entry.unique_id)})
+    assert device is not None
+    assert device.name == "Front door"
+    assert device.manufacturer == "Foscam"
+    assert device.model == "CGI v1 camera (firmware line 11)"
+    assert device.sw_version == "11.37.2.49"
+    assert device.hw_version == "Web UI 2.0.10.7"
+    assert device.configuration_url == f"http://127.0.0.1:{sim_camera.port}/"
+    assert (dr.CONNECTION_NETWORK_MAC, "00:62:6e:4a:00:01") in device.connections
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    assert hass.states.get(CAMERA).state == STATE_UNAVAILABLE
+
+
+async def test_offline_at_setup_retries(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    sim_camera: SimulatedCamera,
+) -> None:
+    """An unreachable camera makes setup retry until it answers."""
+    await sim_camera.set_offline(True)
+    await setup_entry(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+
+    await sim_camera.set_offline(False)
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=60))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert config_entry.state is ConfigEntryState.LOADED
+
+
+async def test_bad_credentials_at_setup_start_reauth(
+    hass: HomeAssistant, config_entry: MockConfigEntry, sim_camera: SimulatedCamera
+) -> None:
+    """A 401 from check_user.cgi at setup starts a reauth flow."""
+    sim_camera.state.settings.users[0].pwd = "changed"
+    await setup_entry(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_unavailable_and_recovery_logged_once(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    sim_camera: SimulatedCamera,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Losing the camera makes entities unavailable with one log line each way."""
+    caplog.set_level(logging.INFO, logger="custom_components.foscam_mjpeg")
+    await sim_camera.set_offline(True)
+    for _ in range(3):
+        await _tick(hass, freezer, 10)
+    assert hass.states.get(CAMERA).state == STATE_UNAVAILABLE
+    ours = "custom_components.foscam_mjpeg"
+    lost = [
+        r
+        for r in caplog.records
+        if r.name.startswith(ours) and r.levelno >= logging.WARNING
+    ]
+    assert len(lost) == 1, [r.getMessage() for r in lost]
+
+    caplog.clear()
+    await sim_camera.set_offline(False)
+    for _ in range(3):
+        await _tick(hass, freezer, 10)
+    assert hass.states.get(CAMERA).state != STATE_UNAVAILABLE
+    back = [r for r in caplog.records if r.name.startswith(ours)]
+    assert [r.levelno for r in back] == [logging.INFO]
+    assert "recovered" in back[0].getMessage()
+
+
+async def test_scan_interval_option(
+    hass: HomeAssistant,
+    sim_camera: SimulatedCamera,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """get_status.cgi is polled at the configured interval."""
+    entry = entry_for(sim_camera)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options={CONF_SCAN_INTERVAL: 30})
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    before = sim_camera.counters.requests["get_status.cgi"]
+    await _tick(hass, freezer, 10)
+    assert sim_camera.counters.requests["get_status.cgi"] == before
+    await _tick(hass, freezer, 19)
+    assert sim_camera.counters.requests["get_status.cgi"] == before + 1
+
+
+async def test_settings_polled_slower(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    sim_camera: SimulatedCamera,
+) -> None:
+    """Settings CGIs are read at setup and then every SETTINGS_REFRESH_INTERVAL."""
+    requests = sim_camera.counters.requests
+    assert requests["get_params.cgi"] == 1
+    assert requests["get_misc.cgi"] == 1
+    await _tick(hass, freezer, 10)
+    assert requests["get_params.cgi"] == 1
+    await _tick(hass, freezer, SETTINGS_REFRESH_INTERVAL.total_seconds())
+    assert requests["get_params.cgi"] == 2
+    assert requests["get_camera_params.cgi"] == 2
+
+
+async def test_password_changed_starts_reauth_and_stops_polling(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    sim_camera: SimulatedCamera,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A 401 from the camera starts reauth, and polling stops hammering it."""
+    sim_camera.state.settings.users[0].pwd = "changed"
+    await _tick(hass, freezer, SETTINGS_REFRESH_INTERVAL.total_seconds())
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+    polls = sum(sim_camera.counters.requests.values())
+    for _ in range(5):
+        await _tick(hass, freezer, 60)
+    assert sum(sim_camera.counters.requests.values()) == polls
+
+
+async def test_privilege_reduced_at_runtime(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    sim_camera: SimulatedCamera,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A privilege taken away is a repair issue, not a reauth."""
+    sim_camera.state.settings.users[0].pri = 1  # operator on the camera's 0..2 scale
+    await _tick(hass, freezer, SETTINGS_REFRESH_INTERVAL.total_seconds())
+
+    coordinator = init_integration.runtime_data.coordinator
+    assert coordinator.last_update_success
+    assert coordinator.privilege is Privilege.OPERATOR
+    assert coordinator.data.params is None
+    assert coordinator.data.camera_params is not None
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    issue = issue_registry.async_get_issue(
+        DOMAIN, f"privilege_reduced_{init_integration.entry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "name": "Front door",
+        "configured": "administrator",
+        "granted": "operator",
+    }
+
+    # On reload the lower level is stored and the entity set follows it.
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert init_integration.data[CONF_PRIVILEGE] == Privilege.OPERATOR
+
+    # Restoring the level on the camera clears the issue at the next setup.
+    sim_camera.state.settings.users[0].pri = 2
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert init_integration.data[CONF_PRIVILEGE] == Privilege.ADMINISTRATOR
+    assert not issue_registry.async_get_issue(
+        DOMAIN, f"privilege_reduced_{init_integration.entry_id}"
+    )
+
+
+async def test_visitor_reads_no_admin_settings(
+    hass: HomeAssistant, sim_camera: SimulatedCamera
+) -> None:
+    """A visitor entry never calls administrator CGIs."""
+    entry = await setup_entry(hass, entry_for(sim_camera, Privilege.VISITOR))
+    assert entry.state is ConfigEntryState.LOADED
+    data = entry.runtime_data.coordinator.data
+    assert data.params is None
+    assert data.misc is None
+    assert sim_camera.counters.requests["get_params.cgi"] == 0
+
+
+async def test_empty_admin_password_repair(
+    hass: HomeAssistant, socket_enabled: None, issue_registry: ir.IssueRegistry
+) -> None:
+    """Factory-default cameras (admin without password) get a repair issue."""
+    users = (
+        UserAccount("admin", "", SimPrivilege.ADMINISTRATOR),
+        UserAccount("viewer", "secret", SimPrivilege.VISITOR),
+    )
+    async with Simulator([CameraConfig(alias="Yard", users=users)]) as sim:
+        camera = sim.cameras[0]
+        entry = entry_for(camera)
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            title="Yard",
+            unique_id=entry.unique_id,
+            data={**entry.data, CONF_PASSWORD: ""},
+        )
+        await setup_entry(hass, entry)
+        issue_id = f"empty_admin_password_{entry.entry_id}"
+        assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+
+        # Once the admin has a password (and the entry follows), the issue goes.
+        camera.state.settings.users[0].pwd = "s3cret"
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_PASSWORD: "s3cret"}
+        )
+        await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+        assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+        await hass.config_entries.async_remove(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+async def test_other_admin_without_password_detected(
+    hass: HomeAssistant, socket_enabled: None, issue_registry: ir.IssueRegistry
+) -> None:
+    """An administrator entry also notices another admin account left empty."""
+    users = (
+        UserAccount("admin", "admin", SimPrivilege.ADMINISTRATOR),
+        UserAccount("root", "", SimPrivilege.ADMINISTRATOR),
+    )
+    async with Simulator([CameraConfig(alias="Yard", users=users)]) as sim:
+        entry = await setup_entry(hass, entry_for(sim.cameras[0]))
+        assert issue_registry.async_get_issue(
+            DOMAIN, f"empty_admin_password_{entry.entry_id}"
+        )
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_remove_entry_deletes_issues(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Removing a camera forgets its repair issues."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        f"privilege_reduced_{init_integration.entry_id}",
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="privilege_reduced",
+    )
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert not issue_registry.issues
+
+
+async def test_options_change_reloads(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Changed options apply by reload; unchanged updates do not reload."""
+    runtime = init_integration.runtime_data
+    hass.config_entries.async_update_entry(init_integration, title="Renamed")
+    await hass.async_block_till_done()
+    assert init_integration.runtime_data is runtime
+
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_SCAN_INTERVAL: 20}
+    )
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert init_integration.runtime_data is not runtime
+    assert init_integration.runtime_data.coordinator.update_interval == timedelta(
+        seconds=20
+    )
+
+
+async def test_alias_renamed_on_camera_keeps_device_name(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    sim_camera: SimulatedCamera,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Renaming the camera's alias elsewhere does not rename the device."""
+    sim_camera.state.settings.alias = "Somewhere else"
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    device = device_registry.async_get_device(
+        identifiers={(DOMAIN, init_integration.unique_id)}
+    )
+    assert device is not None
+    assert device.name == "Front door"
