@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Generator
-from unittest.mock import patch
+from collections.abc import AsyncGenerator, Generator, Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+from unittest.mock import PropertyMock, patch
 
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_USERNAME,
+    Platform,
+)
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import format_mac
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
-from custom_components.foscam_mjpeg.const import CONF_PRIVILEGE, DOMAIN
+from custom_components.foscam_mjpeg.const import (
+    CONF_PRIVILEGE,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+)
 from custom_components.foscam_mjpeg.foscam_cgi import Privilege
 from simulator import CameraConfig, SimulatedCamera, Simulator
 
@@ -98,3 +117,90 @@ async def init_integration(
 ) -> MockConfigEntry:
     """The administrator entry, set up."""
     return await setup_entry(hass, config_entry)
+
+
+PLATFORMS = "custom_components.foscam_mjpeg.PLATFORMS"
+ENTITY_PLATFORMS = (
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+)
+
+
+# --- helpers shared by the entity platform tests ---------------------------
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots with Home Assistant's serializer, stored in tests/snapshots/."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def enable_all_entities() -> Generator[None]:
+    """Create every entity enabled, also those disabled by default."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
+
+
+async def setup_camera(
+    hass: HomeAssistant,
+    camera: SimulatedCamera,
+    privilege: Privilege = Privilege.ADMINISTRATOR,
+    *,
+    platforms: Iterable[Platform] = ENTITY_PLATFORMS,
+    options: Mapping[str, Any] | None = None,
+) -> MockConfigEntry:
+    """Set up an entry for the camera with the given options and platforms."""
+    entry = entry_for(camera, privilege)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options=dict(options or {}))
+    with patch(PLATFORMS, list(platforms)):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    return entry
+
+
+async def async_poll(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 0
+) -> None:
+    """Let the next status poll happen (settings are re-read after `seconds`)."""
+    freezer.tick(timedelta(seconds=seconds or DEFAULT_SCAN_INTERVAL))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def entity_id(
+    entity_registry: er.EntityRegistry, domain: str, camera: SimulatedCamera, key: str
+) -> str:
+    """The entity id of an entity of the camera by its key."""
+    unique_id = f"{entry_for(camera).unique_id}_{key}"
+    found = entity_registry.async_get_entity_id(domain, "foscam_mjpeg", unique_id)
+    assert found is not None, (domain, key)
+    return found
+
+
+def state_of(hass: HomeAssistant, entity: str) -> str:
+    """The state string of an entity that must exist."""
+    state = hass.states.get(entity)
+    assert state is not None, entity
+    return state.state
+
+
+def keys_of(
+    entity_registry: er.EntityRegistry, entry: MockConfigEntry
+) -> set[tuple[str, str]]:
+    """(domain, key) of every entity of an entry except the camera itself."""
+    prefix = f"{entry.unique_id}_"
+    return {
+        (entity.domain, entity.unique_id.removeprefix(prefix))
+        for entity in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+        if entity.unique_id.startswith(prefix)
+    }

@@ -19,7 +19,7 @@ import pytest
 from custom_components.foscam_mjpeg.foscam_cgi import AlarmStatus, Privilege
 from simulator import SimulatedCamera
 
-from .test_privilege import async_poll, entity_id, setup_camera
+from .conftest import async_poll, entity_id, setup_camera
 
 # Loopback sockets: the simulator.
 pytestmark = pytest.mark.usefixtures("socket_enabled")

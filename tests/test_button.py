@@ -23,7 +23,7 @@ from custom_components.foscam_mjpeg.const import (
 from custom_components.foscam_mjpeg.foscam_cgi import ImageOrientation, PtzCommand
 from simulator import SimulatedCamera
 
-from .test_privilege import async_poll, entity_id, setup_camera, state_of
+from .conftest import async_poll, entity_id, setup_camera, state_of
 
 # Loopback sockets: the simulator.
 pytestmark = pytest.mark.usefixtures("socket_enabled")

@@ -20,8 +20,7 @@ import pytest
 from simulator import SimulatedCamera
 from simulator.state import CameraState
 
-from .test_privilege import (  # noqa: F401
-    enable_all_entities,
+from .conftest import (
     entity_id,
     setup_camera,
     state_of,

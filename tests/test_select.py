@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.common import mock_restore_cache
 from custom_components.foscam_mjpeg.foscam_cgi import preset_go_command
 from simulator import SimulatedCamera
 
-from .test_privilege import async_poll, entity_id, setup_camera, state_of
+from .conftest import async_poll, entity_id, setup_camera, state_of
 
 # Loopback sockets: the simulator.
 pytestmark = pytest.mark.usefixtures("socket_enabled")

@@ -22,9 +22,8 @@ from custom_components.foscam_mjpeg.foscam_cgi import (
 )
 from simulator import SimulatedCamera
 
-from .test_privilege import (  # noqa: F401
+from .conftest import (
     async_poll,
-    enable_all_entities,
     entity_id,
     setup_camera,
     state_of,

@@ -26,9 +26,8 @@ from custom_components.foscam_mjpeg.switch import UPLOAD_INTERVAL_ON
 from simulator import SimulatedCamera
 from simulator.state import Settings
 
-from .test_privilege import (  # noqa: F401
+from .conftest import (
     async_poll,
-    enable_all_entities,
     entity_id,
     setup_camera,
     state_of,

@@ -20,7 +20,6 @@ from .coordinator import FoscamCoordinator
 from .data import FoscamConfigEntry
 from .entity import FoscamEntity, FoscamEntityDescription
 from .foscam_cgi import Direction, FoscamCamera, PtzCommand
-from .helpers import translate_camera_errors
 from .ptz import async_ptz_move
 
 # The protocol client serialises the requests to the camera itself.
@@ -151,7 +150,8 @@ class FoscamButton(FoscamEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Run the button's command."""
-        with translate_camera_errors():
-            await self.entity_description.press_fn(self.coordinator.config_entry)
-        if self.entity_description.refresh:
-            await self.coordinator.async_request_settings_refresh()
+        description = self.entity_description
+        await self.async_camera_write(
+            description.press_fn(self.coordinator.config_entry),
+            refresh=description.refresh,
+        )

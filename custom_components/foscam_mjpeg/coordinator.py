@@ -45,6 +45,9 @@ class FoscamData:
     """
 
     status: Status
+    # When get_status.cgi answered (epoch seconds): the camera's `now` is
+    # compared with this, not with the time the state is written.
+    status_time: float
     camera_params: CameraParams | None = None
     params: Params | None = None
     misc: Misc | None = None
@@ -88,17 +91,43 @@ class FoscamCoordinator(DataUpdateCoordinator[FoscamData]):
         self._settings_due = 0.0
         await self.async_request_refresh()
 
+    async def _async_refresh(
+        self,
+        log_failures: bool = True,
+        raise_on_auth_failed: bool = False,
+        scheduled: bool = False,
+        raise_on_entry_error: bool = False,
+    ) -> None:
+        """Refresh, logging a lost camera once as a warning (not an error).
+
+        An unreachable camera is an expected condition for these devices
+        (reboots, Wi-Fi); the base class would log it at error level.
+        Recovery is logged once at info level by the base class.
+        """
+        was_available = self.last_update_success
+        await super()._async_refresh(
+            log_failures=False,
+            raise_on_auth_failed=raise_on_auth_failed,
+            scheduled=scheduled,
+            raise_on_entry_error=raise_on_entry_error,
+        )
+        if log_failures and was_available and not self.last_update_success:
+            LOGGER.warning(
+                "%s is unavailable: %s", self.config_entry.title, self.last_exception
+            )
+
     async def _async_update_data(self) -> FoscamData:
         """Fetch the status, and the settings when they are due."""
         try:
             status = await self.client.get_status()
+            status_time = time.time()
             if time.monotonic() < self._settings_due and self.data is not None:
-                return replace(self.data, status=status)
+                return replace(self.data, status=status, status_time=status_time)
             try:
-                data = await self._async_read_settings(status)
+                data = await self._async_read_settings(status, status_time)
             except FoscamAuthenticationError:
                 await self._async_handle_auth_error()
-                data = await self._async_read_settings(status)
+                data = await self._async_read_settings(status, status_time)
         except FoscamAuthenticationError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -114,14 +143,17 @@ class FoscamCoordinator(DataUpdateCoordinator[FoscamData]):
         )
         return data
 
-    async def _async_read_settings(self, status: Status) -> FoscamData:
+    async def _async_read_settings(
+        self, status: Status, status_time: float
+    ) -> FoscamData:
         # get_status.cgi answers anonymously; get_camera_params.cgi (visitor level)
         # is the poll that notices a changed password.
         camera_params = await self.client.get_camera_params()
         if not self.is_admin:
-            return FoscamData(status, camera_params)
+            return FoscamData(status, status_time, camera_params)
         return FoscamData(
             status,
+            status_time,
             camera_params,
             await self.client.get_params(),
             await self.client.get_misc(),

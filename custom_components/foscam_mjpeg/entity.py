@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -17,6 +17,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .const import DOMAIN
 from .coordinator import FoscamCoordinator, FoscamData
 from .foscam_cgi import CGI_PRIVILEGE
+from .helpers import translate_camera_errors
 
 
 def cgi_allowed(coordinator: FoscamCoordinator, cgi: str) -> bool:
@@ -77,3 +78,15 @@ class FoscamEntity(CoordinatorEntity[FoscamCoordinator]):
             hw_version=f"Web UI {status.app_ver}" if status.app_ver else None,
             configuration_url=f"http://{entry.data[CONF_HOST]}:{entry.data[CONF_PORT]}/",
         )
+
+    async def async_camera_write(
+        self, call: Awaitable[object], *, refresh: bool = True
+    ) -> None:
+        """Run a camera command with translated errors, then re-read the settings.
+
+        `refresh=False` for commands whose effect the camera cannot report.
+        """
+        with translate_camera_errors():
+            await call
+        if refresh:
+            await self.coordinator.async_request_settings_refresh()

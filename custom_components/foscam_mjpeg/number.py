@@ -24,7 +24,6 @@ from .foscam_cgi import (
     FoscamCamera,
     Misc,
 )
-from .helpers import translate_camera_errors
 
 # The protocol client serialises the requests to the camera itself.
 PARALLEL_UPDATES = 0
@@ -206,6 +205,6 @@ class FoscamNumber(FoscamEntity, NumberEntity):
 
     async def async_set_native_value(self, value: float) -> None:
         """Write the value, then re-read the settings."""
-        with translate_camera_errors():
-            await self.entity_description.set_fn(self.coordinator.client, int(value))
-        await self.coordinator.async_request_settings_refresh()
+        await self.async_camera_write(
+            self.entity_description.set_fn(self.coordinator.client, int(value))
+        )

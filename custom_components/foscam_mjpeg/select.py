@@ -24,7 +24,6 @@ from .foscam_cgi import (
     LedMode,
     PowerFrequency,
 )
-from .helpers import translate_camera_errors
 
 # The protocol client serialises the requests to the camera itself.
 PARALLEL_UPDATES = 0
@@ -139,12 +138,12 @@ class FoscamSelectBase(FoscamEntity, SelectEntity):
         self.entity_description = description
         self._attr_options = list(description.codes)
 
-    async def _async_send(self, option: str) -> None:
+    async def _async_send(self, option: str, *, refresh: bool) -> None:
         description = self.entity_description
-        with translate_camera_errors():
-            await description.select_fn(
-                self.coordinator.client, description.codes[option]
-            )
+        await self.async_camera_write(
+            description.select_fn(self.coordinator.client, description.codes[option]),
+            refresh=refresh,
+        )
 
 
 class FoscamSelect(FoscamSelectBase):
@@ -169,8 +168,7 @@ class FoscamSelect(FoscamSelectBase):
 
     async def async_select_option(self, option: str) -> None:
         """Write the option to the camera, then re-read the settings."""
-        await self._async_send(option)
-        await self.coordinator.async_request_settings_refresh()
+        await self._async_send(option, refresh=True)
 
 
 class FoscamRestoredSelect(FoscamSelectBase, RestoreEntity):
@@ -186,6 +184,6 @@ class FoscamRestoredSelect(FoscamSelectBase, RestoreEntity):
 
     async def async_select_option(self, option: str) -> None:
         """Send the choice; it changes no setting, so nothing to re-read."""
-        await self._async_send(option)
+        await self._async_send(option, refresh=False)
         self._attr_current_option = option
         self.async_write_ha_state()

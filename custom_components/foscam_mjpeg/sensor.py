@@ -15,17 +15,15 @@ from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
-from homeassistant.util import dt as dt_util
 
 from .const import LOGGER
-from .coordinator import FoscamCoordinator
+from .coordinator import FoscamCoordinator, FoscamData
 from .data import FoscamConfigEntry
 from .entity import FoscamEntity, FoscamEntityDescription
 from .foscam_cgi import (
     AlarmStatus,
     DdnsStatus,
     MsnStatus,
-    Status,
     UpnpStatus,
     WifiStatus,
 )
@@ -38,7 +36,7 @@ PARALLEL_UPDATES = 0
 class FoscamSensorEntityDescription(SensorEntityDescription, FoscamEntityDescription):
     """A sensor of get_status; it exists when the camera reports its field."""
 
-    value_fn: Callable[[Status], StateType]
+    value_fn: Callable[[FoscamData], StateType]
     # Enum sensors: the status code's enum. Its member names, lower-cased, are
     # the states; a code outside the table is an unknown state.
     enum: type[IntEnum] | None = None
@@ -47,25 +45,25 @@ class FoscamSensorEntityDescription(SensorEntityDescription, FoscamEntityDescrip
     def is_supported(self, coordinator: FoscamCoordinator) -> bool:
         """Whether the camera reports the field."""
         return super().is_supported(coordinator) and (
-            self.value_fn(coordinator.data.status) is not None
+            self.value_fn(coordinator.data) is not None
         )
 
 
-def _clock_offset(status: Status) -> int | None:
-    """Camera clock minus Home Assistant's clock, in seconds.
+def _clock_offset(data: FoscamData) -> int | None:
+    """Camera clock minus Home Assistant's clock when the camera answered, in s.
 
     ``now`` is whole UTC seconds, truncated: adding half a second makes a
     clock that is right read 0 rather than flicker between 0 and -1.
     """
-    if status.now is None:
+    if data.status.now is None:
         return None
-    return round(status.now + 0.5 - dt_util.utcnow().timestamp())
+    return round(data.status.now + 0.5 - data.status_time)
 
 
 def _enum_sensor(
     key: str,
     enum: type[IntEnum],
-    value_fn: Callable[[Status], StateType],
+    value_fn: Callable[[FoscamData], StateType],
     *,
     category: EntityCategory | None = EntityCategory.DIAGNOSTIC,
     enabled: bool = True,
@@ -86,15 +84,15 @@ SENSORS: tuple[FoscamSensorEntityDescription, ...] = (
     _enum_sensor(
         "alarm_status",
         AlarmStatus,
-        lambda status: status.alarm_status,
+        lambda data: data.status.alarm_status,
         category=None,
     ),
-    _enum_sensor("ddns_status", DdnsStatus, lambda status: status.ddns_status),
-    _enum_sensor("upnp_status", UpnpStatus, lambda status: status.upnp_status),
+    _enum_sensor("ddns_status", DdnsStatus, lambda data: data.status.ddns_status),
+    _enum_sensor("upnp_status", UpnpStatus, lambda data: data.status.upnp_status),
     _enum_sensor(
-        "msn_status", MsnStatus, lambda status: status.msn_status, enabled=False
+        "msn_status", MsnStatus, lambda data: data.status.msn_status, enabled=False
     ),
-    _enum_sensor("wifi_status", WifiStatus, lambda status: status.wifi_status),
+    _enum_sensor("wifi_status", WifiStatus, lambda data: data.status.wifi_status),
     FoscamSensorEntityDescription(
         key="clock_offset",
         translation_key="clock_offset",
@@ -108,13 +106,13 @@ SENSORS: tuple[FoscamSensorEntityDescription, ...] = (
         key="firmware_version",
         translation_key="firmware_version",
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda status: status.sys_ver,
+        value_fn=lambda data: data.status.sys_ver,
     ),
     FoscamSensorEntityDescription(
         key="web_ui_version",
         translation_key="web_ui_version",
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda status: status.app_ver,
+        value_fn=lambda data: data.status.app_ver,
     ),
 )
 
@@ -152,7 +150,7 @@ class FoscamSensor(FoscamEntity, SensorEntity):
     def native_value(self) -> StateType:
         """The status value; enum codes as their names."""
         description = self.entity_description
-        value = description.value_fn(self.coordinator.data.status)
+        value = description.value_fn(self.coordinator.data)
         if description.enum is None or value is None:
             return value
         if isinstance(value, description.enum):

@@ -30,6 +30,7 @@ from .foscam_cgi import (
     FoscamCamera,
     FoscamError,
     FoscamPrivilegeError,
+    FoscamTimeoutError,
     FrameRate,
     Resolution,
 )
@@ -42,8 +43,20 @@ _PART_HEAD: Final = (
 
 VIEWER_BUFFER: Final = 2
 RECONNECT_MIN: Final = 0.5
-RECONNECT_MAX: Final = 15.0
+# Capped low enough that viewers get frames again within 5 s of a camera's
+# return; a refused connection to a camera that is away costs it nothing.
+RECONNECT_MAX: Final = 4.0
+# A connection counts as healthy (the back-off starts anew after it ends) only
+# once it has delivered frames this long: a camera that drops every stream
+# right after its first frame is not reconnected to twice a second.
+STABLE_AFTER: Final = 10.0
+# Stall watchdog: no usable frame for max(STALL_MIN, STALL_FRAMES frame
+# periods) replaces the connection. The client's per-read timeout does not
+# catch a camera that keeps trickling bytes or sends parts that are no JPEG.
+STALL_MIN: Final = 10.0
+STALL_FRAMES: Final = 5
 STILL_MAX_AGE: Final = 1.0
+JPEG_SOI: Final = b"\xff\xd8"
 
 
 def multipart_part(jpeg: bytes) -> bytes:
@@ -93,6 +106,7 @@ class StreamHub:
         self._name = name
         # A frame of a slow stream (one every 5 s) is still the live picture.
         self._still_max_age = max(STILL_MAX_AGE, 2.0 / rate.fps)
+        self._stall_timeout = max(STALL_MIN, STALL_FRAMES / rate.fps)
         self._viewers: set[_Viewer] = set()
         self._upstream: asyncio.Task[None] | None = None
         # Cancelled upstream tasks that may still be closing their connection.
@@ -101,6 +115,7 @@ class StreamHub:
         self._snapshot: asyncio.Task[bytes] | None = None
         self._closed = False
         self._connected = False
+        self._connected_at = 0.0
         self._lost = False
         self._refused = False
         self._latest_jpeg: bytes | None = None
@@ -109,6 +124,7 @@ class StreamHub:
         # Counters (diagnostics and tests).
         self._connects = 0
         self._frames_received = 0
+        self._frames_invalid = 0
         self._past_dropped = 0
         self._past_sent = 0
         self._snapshots_fetched = 0
@@ -123,6 +139,7 @@ class StreamHub:
             "upstream_connected": self._connected,
             "upstream_connects": self._connects,
             "frames_received": self._frames_received,
+            "frames_invalid": self._frames_invalid,
             "frames_sent": self._past_sent + sum(v.sent for v in viewers),
             "frames_dropped": self._past_dropped + sum(v.dropped for v in viewers),
             "snapshots_fetched": self._snapshots_fetched,
@@ -267,9 +284,10 @@ class StreamHub:
                 else:
                     reason = "camera closed the stream"
                 if self._connected:
-                    # Frames arrived since the last failure: start backing off anew.
                     self._connected = False
-                    delay = RECONNECT_MIN
+                    if time.monotonic() - self._connected_at >= STABLE_AFTER:
+                        # A healthy stream was lost: start backing off anew.
+                        delay = RECONNECT_MIN
                 if not self._lost:
                     self._lost = True
                     LOGGER.info("Stream of %s lost (%s)", self._name, reason)
@@ -287,8 +305,25 @@ class StreamHub:
         frames: AsyncIterator[bytes] = self._client.stream_frames(
             self._resolution, self._rate
         )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._stall_timeout
         try:
-            async for jpeg in frames:
+            while True:
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        jpeg = await anext(frames)
+                except StopAsyncIteration:
+                    return
+                except TimeoutError:
+                    raise FoscamTimeoutError(
+                        f"no frame for {self._stall_timeout:g} s"
+                    ) from None
+                if not jpeg.startswith(JPEG_SOI):
+                    # Not a JPEG (a lying Content-Length, garbage parts): never
+                    # handed to browsers or used as a still.
+                    self._frames_invalid += 1
+                    continue
+                deadline = loop.time() + self._stall_timeout
                 part = multipart_part(jpeg)
                 self._latest_jpeg = jpeg
                 self._latest_part = part
@@ -310,6 +345,7 @@ class StreamHub:
 
     def _on_connected(self) -> None:
         self._connected = True
+        self._connected_at = time.monotonic()
         self._connects += 1
         self._refused = False
         if self._lost:

@@ -16,7 +16,6 @@ from .coordinator import FoscamCoordinator, FoscamData
 from .data import FoscamConfigEntry
 from .entity import FoscamEntity, FoscamEntityDescription
 from .foscam_cgi import AlarmParams, FoscamCamera
-from .helpers import translate_camera_errors
 
 # The protocol client serialises the requests to the camera itself.
 PARALLEL_UPDATES = 0
@@ -173,12 +172,15 @@ class FoscamSwitchBase(FoscamEntity, SwitchEntity):
         await self._async_set(False)
 
     async def _async_set(self, on: bool) -> None:
-        with translate_camera_errors():
-            await self.entity_description.set_fn(self.coordinator.client, on)
-        await self._async_written(on)
+        # A setting the camera reports is re-read; an assumed one is kept as set.
+        await self.async_camera_write(
+            self.entity_description.set_fn(self.coordinator.client, on),
+            refresh=not self.assumed_state,
+        )
+        self._async_written(on)
 
-    async def _async_written(self, on: bool) -> None:
-        raise NotImplementedError
+    def _async_written(self, on: bool) -> None:
+        """Called after a successful write."""
 
 
 class FoscamSwitch(FoscamSwitchBase):
@@ -199,9 +201,6 @@ class FoscamSwitch(FoscamSwitchBase):
         """The camera's setting."""
         return self._value()
 
-    async def _async_written(self, on: bool) -> None:
-        await self.coordinator.async_request_settings_refresh()
-
 
 class FoscamAssumedSwitch(FoscamSwitchBase, RestoreEntity):
     """A switch the camera cannot report: last set state, kept across restarts."""
@@ -215,6 +214,6 @@ class FoscamAssumedSwitch(FoscamSwitchBase, RestoreEntity):
         if state is not None and state.state in (STATE_ON, STATE_OFF):
             self._attr_is_on = state.state == STATE_ON
 
-    async def _async_written(self, on: bool) -> None:
+    def _async_written(self, on: bool) -> None:
         self._attr_is_on = on
         self.async_write_ha_state()

@@ -63,7 +63,7 @@ def test_arrays() -> None:
     [
         (b"var a='x';", {"a": "x"}),
         (b'var a="x";', {"a": "x"}),
-        (b"a=1", {"a": 1}),
+        (b"var a=1", {"a": 1}),
         (b"var a = 1 ;", {"a": 1}),
         (b"var a=1;var b=2;  var c='3';", {"a": 1, "b": 2, "c": "3"}),
         (b"var a=1;\r\nvar b=2;\r\n", {"a": 1, "b": 2}),
@@ -76,6 +76,8 @@ def test_arrays() -> None:
         (b"var a=new Array() junk;\nvar b=1;", {"b": 1}),
         (b"<script>\nvar a=1;\n</script>", {"a": 1}),
         (b"var $x_1=2;", {"$x_1": 2}),
+        (b"a=1;\nvar b=2;", {"b": 2}),  # only array elements may omit `var`
+        (b"var a=1; b=2;", {"a": 1}),
         (b"var alias='Bob's cam';", {"alias": "Bob's cam"}),
         (b"var alias='semi;colon';", {"alias": "semi;colon"}),
         (b"var a='it\\'s';", {"a": "it's"}),
@@ -147,6 +149,8 @@ def test_blank_body(body: bytes) -> None:
         b'{"id": "x"}',
         b"ok.\n",
         b"\x00\xff\xfe",
+        b"a=1",  # `var` may only be left out of array element assignments
+        b"Qz=\x9c\xd1\x07",  # garbage that looks like an assignment without `var`
     ],
 )
 def test_nothing_parses(body: bytes) -> None:

@@ -204,7 +204,9 @@ class FoscamCamera:
         self._session = session
         self._owns_session = session is None
         self._lock = asyncio.Lock()
-        self._fallback_failed = False
+        # Lowest CGI privilege for which the query fallback also got 401 (None:
+        # never failed). Fallback is not tried again at or above that level.
+        self._fallback_refused_at: Privilege | None = None
 
     def __repr__(self) -> str:
         """Host, port and user; never the password."""
@@ -274,6 +276,24 @@ class FoscamCamera:
             return FoscamPrivilegeError(cgi, required, self._where)
         return FoscamAuthenticationError(f"{cgi} on {self._where}: HTTP 401")
 
+    def _may_fall_back(self, cgi: str) -> bool:
+        refused_at = self._fallback_refused_at
+        required = CGI_PRIVILEGE.get(cgi) or Privilege.VISITOR
+        return refused_at is None or required < refused_at
+
+    def _note_fallback_refused(self, cgi: str) -> None:
+        """Remember a failed fallback so bad credentials are not retried forever.
+
+        While the privilege is unknown, a 401 on a CGI above visitor level may be
+        the account's privilege rather than its credentials: it only rules out
+        fallback for CGIs at that level or higher (a later check_user still tries
+        query mode). Otherwise it proves the credentials wrong for every CGI.
+        """
+        required = CGI_PRIVILEGE.get(cgi) or Privilege.VISITOR
+        level = required if self.privilege is None else Privilege.VISITOR
+        if self._fallback_refused_at is None or level < self._fallback_refused_at:
+            self._fallback_refused_at = level
+
     async def _send(
         self,
         cgi: str,
@@ -320,7 +340,7 @@ class FoscamCamera:
                 response.status == 401
                 and mode is AuthMode.BASIC
                 and self._has_credentials
-                and not self._fallback_failed
+                and self._may_fall_back(cgi)
                 and self._privilege_too_low(cgi) is None
             ):
                 # Some firmware rejects Basic but accepts query credentials.
@@ -329,7 +349,7 @@ class FoscamCamera:
                     cgi, query, AuthMode.QUERY, form, client_timeout
                 )
                 if response.status == 401:
-                    self._fallback_failed = True
+                    self._note_fallback_refused(cgi)
                 else:
                     _LOGGER.debug("%s accepts query credentials only", self._where)
                     self.auth_mode = AuthMode.QUERY

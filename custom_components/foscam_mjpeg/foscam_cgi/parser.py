@@ -24,8 +24,11 @@ DEFAULT_MAX_SIZE: Final = 256 * 1024
 _MAX_INT_DIGITS: Final = 40
 
 _NAME = r"[A-Za-z_$][A-Za-z0-9_$]*"
+# ``var`` may only be left out of an array element assignment (``ap_ssid[0]=...;``
+# of get_wifi_scan_result). A bare ``name=value`` is not something a camera
+# sends: accepting it let binary garbage with an ``x=y`` line pass as a reply.
 _STATEMENT: Final = re.compile(
-    rf"[ \t]*(?:var[ \t]+)?(?P<name>{_NAME})[ \t]*(?:\[[ \t]*(?P<index>[0-9]{{1,9}})[ \t]*\])?[ \t]*=[ \t]*"
+    rf"[ \t]*(?:(?P<var>var)[ \t]+)?(?P<name>{_NAME})[ \t]*(?:\[[ \t]*(?P<index>[0-9]{{1,9}})[ \t]*\])?[ \t]*=[ \t]*"
 )
 _NAME_ONLY: Final = re.compile(_NAME)
 _QUOTED: Final = re.compile(r"'(?:[^'\\]|\\.)*'" r'|"(?:[^"\\]|\\.)*"', re.DOTALL)
@@ -104,7 +107,7 @@ def _iter_statements(text: str) -> list[tuple[str, int | None, Scalar | None]]:
         pos = 0
         while pos < len(line):
             match = _STATEMENT.match(line, pos)
-            if match is None:
+            if match is None or (match["var"] is None and match["index"] is None):
                 break  # broken or foreign line: skip the rest of it
             parsed = _parse_value(line, match.end())
             if parsed is None:

@@ -1,0 +1,349 @@
+"""A real Home Assistant process (``hass -c <config>``) and its REST/WebSocket API.
+
+Authentication is what a fresh installation does: the onboarding API creates
+the owner (``POST /api/onboarding/users``), its authorization code is exchanged
+at ``/auth/token``, and a long-lived access token is requested over the
+WebSocket (``auth/long_lived_access_token``). The token is saved in the config
+directory so that a restart of the same config reuses it.
+
+Viewers authenticate the way the frontend does: with the camera entity's
+``access_token`` attribute as ``?token=`` on ``/api/camera_proxy(_stream)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+import shutil
+import sys
+import time
+from typing import Any, Final
+
+import aiohttp
+
+from .procs import LOOPBACK, ManagedProcess, cpu_seconds, free_port, rss_bytes
+
+PROBE_SOURCE: Final = Path(__file__).parent / "probe" / "bench_probe"
+_USER: Final = {"name": "Bench", "username": "bench", "password": "bench-password-1"}
+_TOKEN_FILE: Final = ".bench_token"
+
+CONFIGURATION_YAML: Final = """\
+# Written by the benchmark harness (benchmarks/ha_process.py).
+homeassistant:
+  name: Benchmark
+  time_zone: UTC
+  latitude: 0
+  longitude: 0
+  elevation: 0
+  unit_system: metric
+  country: US
+  currency: EUR
+http:
+  server_host: {host}
+  server_port: {port}
+# hass_frontend is not installed: serve an empty stub tree (the API is all we use).
+frontend:
+  development_repo: {frontend}
+onboarding:
+camera:
+diagnostics:
+bench_probe:
+foscam_mjpeg:
+  discovery:
+    targets: ["{host}:{discovery_port}"]
+logger:
+  default: warning
+"""
+
+_FRONTEND_FILES: Final = (
+    "service_worker.js",
+    "sw-modern.js",
+    "sw-modern.js.map",
+    "sw-legacy.js",
+    "sw-legacy.js.map",
+    "robots.txt",
+    "onboarding.html",
+    "authorize.html",
+)
+
+
+class HomeAssistantError(RuntimeError):
+    """The Home Assistant process or its API failed."""
+
+
+class HomeAssistantProcess:
+    """One ``hass`` process on a loopback port with its own config directory."""
+
+    def __init__(self, repo: Path, config_dir: Path) -> None:
+        """Nothing runs before start()."""
+        self.repo = repo
+        self.config_dir = config_dir
+        self.port = 0
+        self.token = ""
+        self.process = ManagedProcess("home-assistant", config_dir / "hass.stdout.log")
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def base_url(self) -> str:
+        """http://127.0.0.1:<port>."""
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        """Process id."""
+        return self.process.pid
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds used so far (user + system, all threads)."""
+        return cpu_seconds(self.pid)
+
+    def rss(self) -> int:
+        """Resident memory in bytes."""
+        return rss_bytes(self.pid)
+
+    # Configuration
+
+    def write_config(self) -> None:
+        """Fresh config dir: configuration.yaml, frontend stub, custom components."""
+        if self.config_dir.exists():
+            shutil.rmtree(self.config_dir)
+        custom = self.config_dir / "custom_components"
+        custom.mkdir(parents=True)
+        frontend = self.config_dir / "frontend_stub"
+        for sub in ("static", "frontend_latest", "frontend_es5"):
+            (frontend / "hass_frontend" / sub).mkdir(parents=True)
+        for name in _FRONTEND_FILES:
+            (frontend / "hass_frontend" / name).touch()
+        # The integration under test is linked, so the working tree is measured.
+        (custom / "foscam_mjpeg").symlink_to(
+            self.repo / "custom_components" / "foscam_mjpeg", target_is_directory=True
+        )
+        shutil.copytree(
+            PROBE_SOURCE,
+            custom / "bench_probe",
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+        self.port = free_port()
+        (self.config_dir / "configuration.yaml").write_text(
+            CONFIGURATION_YAML.format(
+                host=LOOPBACK,
+                port=self.port,
+                frontend=frontend,
+                discovery_port=free_port(),
+            )
+        )
+
+    # Lifecycle
+
+    async def start(self, within: float = 120.0) -> float:
+        """Spawn ``hass``; return seconds until the HTTP API answers."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=60)
+            )
+        token_file = self.config_dir / _TOKEN_FILE
+        if token_file.exists():
+            self.token = token_file.read_text().strip()
+        hass = Path(sys.executable).with_name("hass")
+        args = [str(hass), "-c", str(self.config_dir), "--skip-pip"]
+        await self.process.start(args, cwd=self.repo)
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            if not self.process.running:
+                break
+            try:
+                async with asyncio.timeout(2):
+                    response = await self.session.get(f"{self.base_url}/api/onboarding")
+                    if response.status == 200:
+                        return time.monotonic() - self.process.started_at
+            except (aiohttp.ClientError, TimeoutError):
+                pass
+            await asyncio.sleep(0.1)
+        raise HomeAssistantError(
+            f"Home Assistant did not start:\n{self.process.log_tail()}"
+        )
+
+    async def wait_running(self, within: float = 120.0) -> float:
+        """Wait for core state RUNNING; seconds since spawn."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            config = await self.get("/api/config")
+            if config.get("state") == "RUNNING":
+                return time.monotonic() - self.process.started_at
+            await asyncio.sleep(0.1)
+        raise HomeAssistantError("Home Assistant did not reach RUNNING")
+
+    async def stop(self) -> None:
+        """Stop the process, then close the API session."""
+        try:
+            await self.process.stop(within=30)
+        finally:
+            if self._session is not None:
+                await self._session.close()
+                self._session = None
+
+    # API
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """Session of the control requests (not the viewers')."""
+        if self._session is None:
+            raise HomeAssistantError("not started")
+        return self._session
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    async def get(self, path: str) -> Any:
+        """GET a JSON API path with the long-lived token."""
+        async with self.session.get(
+            self.base_url + path, headers=self._headers()
+        ) as response:
+            if response.status != 200:
+                raise HomeAssistantError(
+                    f"GET {path}: {response.status} {await response.text()}"
+                )
+            return await response.json()
+
+    async def post(self, path: str, data: dict[str, Any]) -> Any:
+        """POST JSON to an API path with the long-lived token."""
+        async with self.session.post(
+            self.base_url + path, json=data, headers=self._headers()
+        ) as response:
+            if response.status != 200:
+                raise HomeAssistantError(
+                    f"POST {path}: {response.status} {await response.text()}"
+                )
+            return await response.json()
+
+    async def onboard(self) -> None:
+        """Create the owner and a long-lived access token (fresh config only)."""
+        client_id = self.base_url + "/"
+        async with self.session.post(
+            f"{self.base_url}/api/onboarding/users",
+            json={**_USER, "client_id": client_id, "language": "en"},
+        ) as response:
+            if response.status != 200:
+                raise HomeAssistantError(
+                    f"onboarding: {response.status} {await response.text()}"
+                )
+            code = (await response.json())["auth_code"]
+        async with self.session.post(
+            f"{self.base_url}/auth/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "client_id": client_id,
+            },
+        ) as response:
+            if response.status != 200:
+                raise HomeAssistantError(f"auth/token: {response.status}")
+            access_token = (await response.json())["access_token"]
+        async with self.session.ws_connect(
+            f"{self.base_url}/api/websocket"
+        ) as websocket:
+            await websocket.receive_json(timeout=10)  # auth_required
+            await websocket.send_json({"type": "auth", "access_token": access_token})
+            if (await websocket.receive_json(timeout=10))["type"] != "auth_ok":
+                raise HomeAssistantError("websocket auth failed")
+            await websocket.send_json(
+                {
+                    "id": 1,
+                    "type": "auth/long_lived_access_token",
+                    "client_name": "benchmark harness",
+                    "lifespan": 30,
+                }
+            )
+            reply = await websocket.receive_json(timeout=10)
+            if not reply.get("success"):
+                raise HomeAssistantError(f"long-lived token: {reply}")
+            self.token = reply["result"]
+        (self.config_dir / _TOKEN_FILE).write_text(self.token)
+
+    async def config_flow(self, handler: str, data: dict[str, Any]) -> dict[str, Any]:
+        """Run a one-step user config flow; return the created entry."""
+        flow = await self.post(
+            "/api/config/config_entries/flow",
+            {"handler": handler, "show_advanced_options": False},
+        )
+        result = await self.post(
+            f"/api/config/config_entries/flow/{flow['flow_id']}", data
+        )
+        if result.get("type") != "create_entry":
+            raise HomeAssistantError(
+                f"{handler} flow did not create an entry: {json.dumps(result)[:500]}"
+            )
+        entry: dict[str, Any] = result["result"]
+        return entry
+
+    async def options_flow(self, entry_id: str, changes: dict[str, Any]) -> None:
+        """Submit the options form with ``changes`` over the current defaults."""
+        form = await self.post(
+            "/api/config/config_entries/options/flow", {"handler": entry_id}
+        )
+        data = {
+            field["name"]: field["default"]
+            for field in form.get("data_schema", [])
+            if "default" in field
+        }
+        data.update(changes)
+        result = await self.post(
+            f"/api/config/config_entries/options/flow/{form['flow_id']}", data
+        )
+        if result.get("type") != "create_entry":
+            raise HomeAssistantError(f"options flow failed: {result}")
+
+    async def entries(self, domain: str) -> list[dict[str, Any]]:
+        """Config entries of a domain (with their state)."""
+        entries: list[dict[str, Any]] = await self.get(
+            f"/api/config/config_entries/entry?domain={domain}"
+        )
+        return entries
+
+    async def ws_command(self, command: dict[str, Any]) -> Any:
+        """Run one WebSocket command; return its result."""
+        async with self.session.ws_connect(
+            f"{self.base_url}/api/websocket"
+        ) as websocket:
+            await websocket.receive_json(timeout=10)  # auth_required
+            await websocket.send_json({"type": "auth", "access_token": self.token})
+            if (await websocket.receive_json(timeout=10))["type"] != "auth_ok":
+                raise HomeAssistantError("websocket auth failed")
+            await websocket.send_json({"id": 1, **command})
+            reply = await websocket.receive_json(timeout=30)
+        if not reply.get("success"):
+            raise HomeAssistantError(f"{command['type']}: {reply}")
+        return reply["result"]
+
+    async def camera_entity(self, entry_id: str, within: float = 30.0) -> str:
+        """entity_id of the camera entity of a config entry."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            for entity in await self.ws_command(
+                {"type": "config/entity_registry/list"}
+            ):
+                if entity["config_entry_id"] == entry_id and entity[
+                    "entity_id"
+                ].startswith("camera."):
+                    entity_id: str = entity["entity_id"]
+                    return entity_id
+            await asyncio.sleep(0.5)
+        raise HomeAssistantError(f"no camera entity for entry {entry_id}")
+
+    async def camera_token(self, entity_id: str) -> str:
+        """The entity's current access token (what the frontend puts in ?token=)."""
+        state = await self.get(f"/api/states/{entity_id}")
+        token: str = state["attributes"]["access_token"]
+        return token
+
+    async def probe(self, *, reset: bool = False, track: bool | None = None) -> Any:
+        """Loop lag and hub viewer statistics from the bench_probe component."""
+        query = ["reset=1"] if reset else []
+        if track is not None:
+            query.append(f"track={int(track)}")
+        return await self.get("/api/bench_probe" + ("?" + "&".join(query)))
+
+    async def diagnostics(self, entry_id: str) -> Any:
+        """The config entry diagnostics (includes ``stream_hub`` stats)."""
+        return await self.get(f"/api/diagnostics/config_entry/{entry_id}")

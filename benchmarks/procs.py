@@ -1,0 +1,195 @@
+"""Child processes and the /proc readings taken of them (Linux only)."""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+from dataclasses import dataclass
+import os
+from pathlib import Path
+import signal
+import socket
+import time
+from typing import IO, Final
+
+CLOCK_TICKS: Final = os.sysconf("SC_CLK_TCK")
+LOOPBACK: Final = "127.0.0.1"
+
+# Every child still running when the interpreter exits is killed (last resort
+# behind the ``finally`` blocks of the harness).
+_RUNNING: set[int] = set()
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    for pid in list(_RUNNING):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+
+
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User + system CPU seconds of a process (all its threads)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def cpu_split(pid: int | str = "self") -> tuple[float, float]:
+    """(user, system) CPU seconds of a process."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return int(fields[11]) / CLOCK_TICKS, int(fields[12]) / CLOCK_TICKS
+
+
+def rss_bytes(pid: int | str = "self") -> int:
+    """Resident set size of a process."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def loadavg() -> tuple[float, float, float]:
+    """1, 5 and 15 minute load averages."""
+    one, five, fifteen = Path("/proc/loadavg").read_text().split()[:3]
+    return float(one), float(five), float(fifteen)
+
+
+def machine_cpu() -> tuple[float, float]:
+    """Busy and total CPU seconds of the whole machine since boot (all cores)."""
+    values = [
+        int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    ]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+    total = sum(values[:8])  # guest time is already counted in user/nice
+    return (total - idle) / CLOCK_TICKS, total / CLOCK_TICKS
+
+
+def tcp_queues(local_port: int, remote_port: int) -> tuple[int, int] | None:
+    """(send queue, receive queue) bytes of the IPv4 socket local_port->remote_port.
+
+    The send queue is data not yet acknowledged by the peer, the receive queue
+    data received and not yet read by the application (/proc/net/tcp).
+    """
+    want_local, want_remote = f"{local_port:04X}", f"{remote_port:04X}"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            parts = line.split()
+            if (
+                parts[1].endswith(":" + want_local)
+                and parts[2].endswith(":" + want_remote)
+                and parts[3] == "01"  # ESTABLISHED
+            ):
+                tx, rx = parts[4].split(":")
+                return int(tx, 16), int(rx, 16)
+    return None
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that is free right now."""
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass(slots=True)
+class CpuMark:
+    """CPU (user, system) and wall clock of one process at one moment."""
+
+    user: float
+    system: float
+    wall: float
+
+    @property
+    def cpu(self) -> float:
+        """User + system seconds."""
+        return self.user + self.system
+
+
+def cpu_mark(pid: int | str) -> CpuMark:
+    """Take a CPU reading now."""
+    return CpuMark(*cpu_split(pid), time.monotonic())
+
+
+def cpu_share(start: CpuMark, end: CpuMark) -> float:
+    """CPU used between two marks as a fraction of one core."""
+    wall = end.wall - start.wall
+    return (end.cpu - start.cpu) / wall if wall > 0 else 0.0
+
+
+class ManagedProcess:
+    """A child in its own session, output to a log file, always stopped."""
+
+    def __init__(self, name: str, log_path: Path) -> None:
+        """Nothing runs before start()."""
+        self.name = name
+        self.log_path = log_path
+        self._proc: asyncio.subprocess.Process | None = None
+        self._log: IO[bytes] | None = None
+        self.started_at = 0.0
+
+    @property
+    def pid(self) -> int:
+        """Process id (raises if not started)."""
+        if self._proc is None:
+            raise RuntimeError(f"{self.name} is not running")
+        return self._proc.pid
+
+    @property
+    def running(self) -> bool:
+        """Whether the child is alive."""
+        return self._proc is not None and self._proc.returncode is None
+
+    async def start(
+        self, args: list[str], *, cwd: Path, env: dict[str, str] | None = None
+    ) -> None:
+        """Spawn the child; its output goes to ``log_path``."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("ab")
+        self.started_at = time.monotonic()
+        self._proc = await asyncio.create_subprocess_exec(
+            *args,
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches the harness only
+        )
+        _RUNNING.add(self._proc.pid)
+
+    def log_tail(self, lines: int = 30) -> str:
+        """The end of the child's output (for error messages)."""
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    async def stop(self, within: float = 30.0) -> int | None:
+        """SIGTERM, then SIGKILL after ``within`` seconds; returns the exit code."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return None
+        try:
+            if proc.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.send_signal(signal.SIGTERM)
+                try:
+                    async with asyncio.timeout(within):
+                        await proc.wait()
+                except TimeoutError:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(proc.pid, signal.SIGKILL)
+                    async with asyncio.timeout(10):
+                        await proc.wait()
+        finally:
+            _RUNNING.discard(proc.pid)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)  # stray grandchildren
+            if self._log is not None:
+                self._log.close()
+                self._log = None
+        return proc.returncode

@@ -1,0 +1,140 @@
+"""The demo's Home Assistant configuration directory.
+
+``configuration.yaml`` is written from ``demo/config/configuration.yaml`` on every
+start. On the first start the owner user is created and onboarding is marked done
+by writing Home Assistant's own ``.storage`` files, so the browser goes straight
+to the login page (and no onboarding step runs that would reach the network).
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+import json
+import os
+from pathlib import Path
+from string import Template
+from typing import Any, Final
+import uuid
+
+import bcrypt
+
+REPO_ROOT: Final = Path(__file__).resolve().parent.parent
+TEMPLATE: Final = Path(__file__).resolve().parent / "config" / "configuration.yaml"
+INTEGRATION: Final = REPO_ROOT / "custom_components" / "foscam_mjpeg"
+
+# The onboarding steps of Home Assistant 2025.4 (homeassistant.components.onboarding).
+ONBOARDING_STEPS: Final = ("user", "core_config", "analytics", "integration")
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    """The Home Assistant owner account of the demo."""
+
+    name: str
+    username: str
+    password: str
+
+
+DEMO_USER: Final = DemoUser(name="Demo", username="demo", password="foscam-demo")
+
+
+def write_configuration(
+    config_dir: Path, *, http_port: int, discovery_port: int
+) -> None:
+    """Write configuration.yaml and link the integration into custom_components/."""
+    config_dir.mkdir(parents=True, exist_ok=True)
+    text = Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
+        http_port=http_port, discovery_port=discovery_port
+    )
+    (config_dir / "configuration.yaml").write_text(text, encoding="utf-8")
+    custom = config_dir / "custom_components"
+    custom.mkdir(exist_ok=True)
+    link = custom / "foscam_mjpeg"
+    if link.is_symlink() and link.resolve() == INTEGRATION:
+        return
+    if link.is_symlink() or link.exists():
+        raise RuntimeError(f"{link} exists and is not a link to {INTEGRATION}")
+    link.symlink_to(INTEGRATION, target_is_directory=True)
+
+
+def is_onboarded(config_dir: Path) -> bool:
+    """Whether a previous run already created the owner and finished onboarding."""
+    return (config_dir / ".storage" / "onboarding").is_file()
+
+
+def _store(key: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
+    """A Home Assistant ``Store`` file body."""
+    return {"version": version, "minor_version": 1, "key": key, "data": data}
+
+
+def _write_private(path: Path, content: dict[str, Any]) -> None:
+    """Write JSON readable by the owner only, as Home Assistant's private stores are."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        json.dump(content, file, indent=2)
+
+
+def write_onboarding(config_dir: Path, user: DemoUser = DEMO_USER) -> None:
+    """Create the owner account and mark every onboarding step done.
+
+    The layout is that of ``homeassistant.auth.auth_store`` (version 1),
+    ``auth.providers.homeassistant`` (version 1, base64 of a bcrypt hash) and
+    ``components.onboarding`` (version 4).
+    """
+    storage = config_dir / ".storage"
+    storage.mkdir(parents=True, exist_ok=True)
+    if (storage / "auth").exists() or (
+        storage / "auth_provider.homeassistant"
+    ).exists():
+        raise RuntimeError(
+            f"{config_dir} has users but no onboarding record; start over with --reset"
+        )
+    user_id = uuid.uuid4().hex
+    password_hash = bcrypt.hashpw(user.password.encode(), bcrypt.gensalt(rounds=12))
+    auth = {
+        "users": [
+            {
+                "id": user_id,
+                "group_ids": ["system-admin"],
+                "is_owner": True,
+                "is_active": True,
+                "name": user.name,
+                "system_generated": False,
+                "local_only": False,
+            }
+        ],
+        "groups": [
+            {"id": "system-admin", "name": "Administrators"},
+            {"id": "system-users", "name": "Users"},
+            {"id": "system-read-only", "name": "Read Only"},
+        ],
+        "credentials": [
+            {
+                "id": uuid.uuid4().hex,
+                "user_id": user_id,
+                "auth_provider_type": "homeassistant",
+                "auth_provider_id": None,
+                "data": {"username": user.username},
+            }
+        ],
+        "refresh_tokens": [],
+    }
+    provider = {
+        "users": [
+            {
+                "username": user.username,
+                "password": base64.b64encode(password_hash).decode(),
+            }
+        ]
+    }
+    _write_private(storage / "auth", _store("auth", 1, auth))
+    _write_private(
+        storage / "auth_provider.homeassistant",
+        _store("auth_provider.homeassistant", 1, provider),
+    )
+    # Written last: its presence means "onboarded" (is_onboarded).
+    _write_private(
+        storage / "onboarding",
+        _store("onboarding", 4, {"done": list(ONBOARDING_STEPS)}),
+    )

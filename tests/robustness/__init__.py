@@ -1,0 +1,1 @@
+"""Robustness and security: faults, hostile cameras, secret hygiene."""
