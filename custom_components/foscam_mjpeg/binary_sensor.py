@@ -87,15 +87,6 @@ class FoscamBinarySensor(FoscamEntity, BinarySensorEntity):
 
     entity_description: FoscamBinarySensorEntityDescription
 
-    def __init__(
-        self,
-        coordinator: FoscamCoordinator,
-        description: FoscamBinarySensorEntityDescription,
-    ) -> None:
-        """Initialise the binary sensor from its description."""
-        super().__init__(coordinator, description.key)
-        self.entity_description = description
-
     @property
     def is_on(self) -> bool | None:
         """Whether the camera reports this alarm now."""

@@ -16,7 +16,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .coordinator import FoscamCoordinator
 from .data import FoscamConfigEntry
 from .entity import FoscamEntity, FoscamEntityDescription
 from .foscam_cgi import Direction, FoscamCamera, PtzCommand
@@ -138,15 +137,6 @@ class FoscamButton(FoscamEntity, ButtonEntity):
     """A button of the camera."""
 
     entity_description: FoscamButtonEntityDescription
-
-    def __init__(
-        self,
-        coordinator: FoscamCoordinator,
-        description: FoscamButtonEntityDescription,
-    ) -> None:
-        """Initialise the button from its description."""
-        super().__init__(coordinator, description.key)
-        self.entity_description = description
 
     async def async_press(self) -> None:
         """Run the button's command."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 from homeassistant.components.camera import Camera
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import FoscamCoordinator
@@ -30,16 +31,18 @@ async def async_setup_entry(
     async_add_entities([FoscamCameraEntity(data.coordinator, data.hub)])
 
 
+# The camera is the device's main feature: it takes the device name.
+CAMERA_DESCRIPTION = EntityDescription(key="", translation_key="camera", name=None)
+
+
 class FoscamCameraEntity(FoscamEntity, Camera):
     """The camera itself: the main feature of the device."""
 
-    _attr_name = None
-    _attr_translation_key = "camera"
     _attr_brand = "Foscam"
 
     def __init__(self, coordinator: FoscamCoordinator, hub: StreamHub) -> None:
         """Initialise the entity on the camera's device."""
-        FoscamEntity.__init__(self, coordinator, "")
+        FoscamEntity.__init__(self, coordinator, CAMERA_DESCRIPTION)
         Camera.__init__(self)
         self._hub = hub
         self._attr_model = model_from_firmware(coordinator.data.status.sys_ver)

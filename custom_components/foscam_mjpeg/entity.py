@@ -59,9 +59,17 @@ class FoscamEntity(CoordinatorEntity[FoscamCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: FoscamCoordinator, key: str) -> None:
-        """Attach the entity to the camera's device."""
+    def __init__(
+        self, coordinator: FoscamCoordinator, description: EntityDescription
+    ) -> None:
+        """Attach the entity described by `description` to the camera's device.
+
+        The unique id is the entry's plus the description key (none for the
+        camera entity itself, whose key is empty).
+        """
         super().__init__(coordinator)
+        self.entity_description = description
+        key = description.key
         entry = coordinator.config_entry
         status = coordinator.data.status
         assert entry.unique_id is not None

@@ -184,15 +184,6 @@ class FoscamNumber(FoscamEntity, NumberEntity):
     _attr_native_step = 1
     _attr_mode = NumberMode.SLIDER
 
-    def __init__(
-        self,
-        coordinator: FoscamCoordinator,
-        description: FoscamNumberEntityDescription,
-    ) -> None:
-        """Initialise the number from its description."""
-        super().__init__(coordinator, description.key)
-        self.entity_description = description
-
     @property
     def available(self) -> bool:
         """Unavailable when the setting was not read (e.g. privilege reduced)."""

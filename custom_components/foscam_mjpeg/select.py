@@ -133,9 +133,8 @@ class FoscamSelectBase(FoscamEntity, SelectEntity):
         coordinator: FoscamCoordinator,
         description: FoscamSelectEntityDescription,
     ) -> None:
-        """Initialise the select from its description."""
-        super().__init__(coordinator, description.key)
-        self.entity_description = description
+        """Initialise from the description."""
+        super().__init__(coordinator, description)
         self._attr_options = list(description.codes)
 
     async def _async_send(self, option: str, *, refresh: bool) -> None:

@@ -141,9 +141,8 @@ class FoscamSensor(FoscamEntity, SensorEntity):
         coordinator: FoscamCoordinator,
         description: FoscamSensorEntityDescription,
     ) -> None:
-        """Initialise the sensor from its description."""
-        super().__init__(coordinator, description.key)
-        self.entity_description = description
+        """Initialise from the description."""
+        super().__init__(coordinator, description)
         self._unknown_logged = False
 
     @property

@@ -154,15 +154,6 @@ class FoscamSwitchBase(FoscamEntity, SwitchEntity):
 
     entity_description: FoscamSwitchEntityDescription
 
-    def __init__(
-        self,
-        coordinator: FoscamCoordinator,
-        description: FoscamSwitchEntityDescription,
-    ) -> None:
-        """Initialise the switch from its description."""
-        super().__init__(coordinator, description.key)
-        self.entity_description = description
-
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn the setting on."""
         await self._async_set(True)
