@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime
 
 from freezegun.api import FrozenDateTimeFactory
@@ -118,10 +119,16 @@ async def test_move_duration(
     )
     pan = sim_camera.state.ptz.pan
 
+    started = time.monotonic()
     await press(hass, entity_registry, sim_camera, "ptz_right")
+    pressed_for = time.monotonic() - started
 
-    # 30 units/s for 0.2 s (plus request time).
-    assert 5 <= sim_camera.state.ptz.pan - pan <= 12
+    # The motor (30 units/s) ran at least the 0.2 s duration and stopped when
+    # the press returned: bounded by the press's own time, whatever the load.
+    moved = sim_camera.state.ptz.pan - pan
+    assert 30 * 0.2 * 0.9 <= moved <= 30 * pressed_for + 1
+    assert sim_camera.commands[-2:] == [PtzCommand.RIGHT, PtzCommand.STOP_UP]
+    assert not sim_camera.state.ptz.moving
 
 
 async def test_move_one_step(
