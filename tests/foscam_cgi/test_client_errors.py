@@ -131,11 +131,12 @@ async def test_latency_beyond_timeout(
 ) -> None:
     """A reply later than request_timeout: FoscamTimeoutError."""
     client = make_client(request_timeout=0.2)
-    cam.faults.latency = 0.6
+    cam.faults.latency = 3.0
     started = time.monotonic()
     with pytest.raises(FoscamTimeoutError) as info:
         await client.check_user()
-    assert time.monotonic() - started < 0.5
+    # Gave up long before the reply (margin for a loaded machine).
+    assert time.monotonic() - started < 2.0
     assert isinstance(info.value, FoscamConnectionError)
     assert str(info.value) == f"check_user.cgi on 127.0.0.1:{cam.port}: timed out"
     cam.faults.latency = 0.1
@@ -304,9 +305,7 @@ async def test_clients_are_not_serialised_with_each_other(
     """The lock is per client: the measurement above can see overlap."""
     cam.faults.latency = 0.1
     clients = [make_client() for _ in range(5)]
-    started = time.monotonic()
     await asyncio.gather(*(client.get_status() for client in clients))
-    assert time.monotonic() - started < 0.45
     assert wire.max_in_flight >= 2
 
 
