@@ -104,8 +104,9 @@ async def test_entity(
     entity = entity_registry.async_get(ENTITY_ID)
     assert entity is not None
     assert entity.unique_id == init_integration.unique_id
-    assert entity.translation_key == "camera"
+    # The device's main feature: it takes the device name.
     assert entity.original_name is None
+    assert state.attributes["friendly_name"] == "Front door"
     await hass.config_entries.async_unload(init_integration.entry_id)
 
 

@@ -32,7 +32,7 @@ async def async_setup_entry(
 
 
 # The camera is the device's main feature: it takes the device name.
-CAMERA_DESCRIPTION = EntityDescription(key="", translation_key="camera", name=None)
+CAMERA_DESCRIPTION = EntityDescription(key="", name=None)
 
 
 class FoscamCameraEntity(FoscamEntity, Camera):
