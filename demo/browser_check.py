@@ -183,9 +183,9 @@ class BrowserCheck:
                 await asyncio.sleep(1)
         await self.navigate(f"/{dashboard.URL_PATH}/{dashboard.VIEW_PATH}")
         videos = await self.browser.wait_for(
-            "(() => { const imgs = __deep.query('hui-picture-entity-card img')"
+            "(() => { const imgs = __deep.query('img')"
             ".filter((i) => i.src.includes('/api/camera_proxy_stream/')"
-            " && i.complete && i.naturalWidth > 0);"
+            " && i.naturalWidth > 0);"
             f" return imgs.length === {count}"
             " ? imgs.map((i) => ({src: i.src, rect: __deep.rect(i)})) : null; })()",
             f"{count} live camera views with a picture",
@@ -292,6 +292,9 @@ async def run_check(screenshots: Path, keep: bool) -> None:
                 if e.get("platform") == DOMAIN
             ]
             await check.press_left(entities)
+            await browser.send(  # no hover highlight in the screenshot
+                "Input.dispatchMouseEvent", type="mouseMoved", x=1, y=400
+            )
             await asyncio.sleep(1)  # the moved marker shows in the next frames
             await browser.screenshot(screenshots / "dashboard.png")
             say("browser-check: dashboard saved as dashboard.png")

@@ -69,6 +69,11 @@ def _entity_name(entity: Json) -> str:
     return str(entity.get("name") or entity.get("original_name") or entity["entity_id"])
 
 
+def _tile(entity: Json) -> Json:
+    """A tile named without the device name (the section's heading shows it)."""
+    return {"type": "tile", "entity": entity["entity_id"], "name": _entity_name(entity)}
+
+
 def camera_section(device_name: str, entities: list[Json]) -> Json:
     """Live view, PTZ pad, preset select, alarm switches and status of one camera."""
     by_key = {e.get("translation_key"): e for e in entities}
@@ -104,21 +109,16 @@ def camera_section(device_name: str, entities: list[Json]) -> Json:
     if (preset := by_key.get("ptz_preset")) is not None:
         cards.append(
             {
-                "type": "tile",
-                "entity": preset["entity_id"],
+                **_tile(preset),
                 "features": [{"type": "select-options"}],
                 "features_position": "inline",
                 **FULL_WIDTH,
             }
         )
     primary = [e for e in entities if e.get("entity_category") is None]
+    cards.extend(_tile(e) for e in primary if _domain(e["entity_id"]) == "switch")
     cards.extend(
-        {"type": "tile", "entity": e["entity_id"]}
-        for e in primary
-        if _domain(e["entity_id"]) == "switch"
-    )
-    cards.extend(
-        {"type": "tile", "entity": e["entity_id"]}
+        _tile(e)
         for domain in STATUS_DOMAINS
         for e in primary
         if _domain(e["entity_id"]) == domain

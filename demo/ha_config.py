@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import json
 import os
 from pathlib import Path
+import socket
 from string import Template
 from typing import Any, Final
 import uuid
@@ -56,6 +57,28 @@ def write_configuration(
     if link.is_symlink() or link.exists():
         raise RuntimeError(f"{link} exists and is not a link to {INTEGRATION}")
     link.symlink_to(INTEGRATION, target_is_directory=True)
+
+
+def loopback_adapters() -> list[str]:
+    """Names of the loopback network interfaces ("lo" on Linux, "lo0" on macOS)."""
+    names = [name for _, name in socket.if_nameindex() if name.startswith("lo")]
+    return names or ["lo"]
+
+
+def write_network(config_dir: Path) -> None:
+    """Enable only the loopback adapter in Home Assistant's network settings.
+
+    Creating its aiohttp session makes Home Assistant start its shared zeroconf
+    instance, which joins the mDNS multicast group on every enabled adapter
+    (an IGMP report on the real network). With only loopback enabled it joins
+    nothing. Written on every start: the demo never leaves 127.0.0.1.
+    """
+    storage = config_dir / ".storage"
+    storage.mkdir(parents=True, exist_ok=True)
+    _write_private(
+        storage / "core.network",
+        _store("core.network", 1, {"configured_adapters": loopback_adapters()}),
+    )
 
 
 def is_onboarded(config_dir: Path) -> bool:

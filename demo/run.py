@@ -54,6 +54,7 @@ from demo.ha_config import (
     DemoUser,
     is_onboarded,
     write_configuration,
+    write_network,
     write_onboarding,
 )
 from simulator import CameraConfig, Simulator
@@ -271,6 +272,7 @@ class Demo:
             http_port=self.http_port,
             discovery_port=self.sim.discovery_port,
         )
+        write_network(self.config_dir)
         self.first_run = not is_onboarded(self.config_dir)
         if self.first_run:
             write_onboarding(self.config_dir, self.user)
