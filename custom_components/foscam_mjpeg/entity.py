@@ -98,3 +98,16 @@ class FoscamEntity(CoordinatorEntity[FoscamCoordinator]):
             await call
         if refresh:
             await self.coordinator.async_request_settings_refresh()
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the camera no longer grants the entity's CGI.
+
+        The privilege can be reduced on the camera at runtime (see the
+        coordinator); the entity set itself only changes on reload.
+        """
+        description = self.entity_description
+        return super().available and (
+            not isinstance(description, FoscamEntityDescription)
+            or cgi_allowed(self.coordinator, description.cgi)
+        )

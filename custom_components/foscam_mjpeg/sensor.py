@@ -11,7 +11,7 @@ from homeassistant.components.sensor import (
     SensorEntity,
     SensorEntityDescription,
 )
-from homeassistant.const import EntityCategory, UnitOfTime
+from homeassistant.const import MAX_LENGTH_STATE_STATE, EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
@@ -150,6 +150,9 @@ class FoscamSensor(FoscamEntity, SensorEntity):
         """The status value; enum codes as their names."""
         description = self.entity_description
         value = description.value_fn(self.coordinator.data)
+        if isinstance(value, str):
+            # Hostile or broken firmware: the state machine refuses longer states.
+            return value[:MAX_LENGTH_STATE_STATE]
         if description.enum is None or value is None:
             return value
         if isinstance(value, description.enum):

@@ -10,6 +10,7 @@ camera, so setup and the healthy CGIs stay real while one CGI turns hostile.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -20,7 +21,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from homeassistant.const import CONF_PORT
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -78,9 +80,12 @@ class HostileFront:
     camera: SimulatedCamera
     overrides: dict[str, Reply] = field(default_factory=dict)
     requests: list[SeenRequest] = field(default_factory=list)
+    # Drop the Authorization header: firmware that only takes query logins.
+    strip_basic: bool = False
     port: int = 0
-    # Bytes written to clients by override scripts (the memory-cap tests).
-    script_bytes: int = 0
+    # Connections per CGI being served now, and the most at any time.
+    active: Counter[str] = field(default_factory=Counter)
+    peak: Counter[str] = field(default_factory=Counter)
     _server: asyncio.Server | None = None
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -114,7 +119,8 @@ class HostileFront:
     ) -> None:
         task = asyncio.current_task()
         assert task is not None
-        self._tasks.add(task)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        cgi = ""
         try:
             head = await reader.readuntil(b"\r\n\r\n")
             request_line, *lines = head.decode("latin-1").split("\r\n")
@@ -125,6 +131,8 @@ class HostileFront:
                 for name, _, value in (line.partition(":") for line in lines if line)
             }
             cgi = url.path.lstrip("/")
+            self.active[cgi] += 1
+            self.peak[cgi] = max(self.peak[cgi], self.active[cgi])
             self.requests.append(
                 SeenRequest(
                     cgi, dict(parse_qsl(url.query, keep_blank_values=True)), headers
@@ -133,6 +141,12 @@ class HostileFront:
             body = await reader.readexactly(int(headers.get("content-length", "0")))
             override = self.overrides.get(cgi)
             if override is None:
+                if self.strip_basic:
+                    head = b"\r\n".join(
+                        line
+                        for line in head.split(b"\r\n")
+                        if not line.lower().startswith(b"authorization:")
+                    )
                 await self._relay(head + body, writer)
             elif isinstance(override, bytes):
                 writer.write(override)
@@ -146,7 +160,9 @@ class HostileFront:
         ):
             pass
         finally:
-            self._tasks.discard(task)  # type: ignore[arg-type]
+            if cgi:
+                self.active[cgi] -= 1
+            self._tasks.discard(task)
             writer.close()
 
     async def _relay(self, request: bytes, writer: asyncio.StreamWriter) -> None:
@@ -210,10 +226,8 @@ def messages(records: list[logging.LogRecord]) -> list[str]:
     return [f"{record.levelname} {record.getMessage()}" for record in records]
 
 
-def our_states(hass: HomeAssistant) -> Iterator[Any]:
+def our_states(hass: HomeAssistant) -> Iterator[State]:
     """The states of every entity of the integration."""
-    from homeassistant.helpers import entity_registry as er
-
     registry = er.async_get(hass)
     for entity in registry.entities.values():
         if entity.platform == DOMAIN and (state := hass.states.get(entity.entity_id)):

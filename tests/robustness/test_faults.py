@@ -68,6 +68,18 @@ STREAM_OPTIONS: dict[str, Any] = {
 _SIM_TS = re.compile(rb"sim-ts=([0-9.]+)")
 
 
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    """The state of an entity that must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+def camera_state(hass: HomeAssistant) -> str:
+    """The camera entity's state."""
+    return state_of(hass, CAMERA)
+
+
 def rendered_at(jpeg: bytes) -> float:
     """When the simulator rendered a frame (its COM segment), time.time()."""
     match = _SIM_TS.search(jpeg)
@@ -136,7 +148,7 @@ def count_stream_attempts(entry: MockConfigEntry) -> list[float]:
         attempts.append(time.monotonic())
         return original(*args, **kwargs)
 
-    client.stream_frames = counting  # type: ignore[method-assign]
+    client.stream_frames = counting
     return attempts
 
 
@@ -183,7 +195,7 @@ async def test_outage_during_streaming_and_polling(
             assert first[0] - back_wall < 5.0
         assert time.monotonic() - back < 5.0
         await coordinator.async_refresh()
-        assert hass.states.get(CAMERA).state != STATE_UNAVAILABLE
+        assert camera_state(hass) != STATE_UNAVAILABLE
 
         assert hub.stats["viewers"] == 3
         assert sim_camera.counters.stream_peak == 1
@@ -280,14 +292,14 @@ async def test_slow_camera(
 
     assert requests["get_status.cgi"] == before + 3  # no retries inside a poll
     assert max(lags) < 0.25
-    assert hass.states.get(CAMERA).state == STATE_UNAVAILABLE
+    assert camera_state(hass) == STATE_UNAVAILABLE
     assert [r.levelno for r in our_records(caplog, logging.WARNING)] == [
         logging.WARNING
     ]
 
     sim_camera.faults.latency = 0.0
     await coordinator.async_refresh()
-    assert hass.states.get(CAMERA).state != STATE_UNAVAILABLE
+    assert camera_state(hass) != STATE_UNAVAILABLE
     # The simulator cancels the handlers of the requests the client gave up on.
     await wait_for(lambda: task_count() <= baseline)
     await hass.config_entries.async_unload(entry.entry_id)
@@ -355,11 +367,11 @@ async def test_connection_faults_while_polling(
     # No retry loop: aiohttp itself resends a GET once when the server drops
     # the connection before the status line (half_close), nothing more.
     assert before + 3 <= front.count("get_status.cgi") <= before + 6
-    assert hass.states.get(CAMERA).state == STATE_UNAVAILABLE
+    assert camera_state(hass) == STATE_UNAVAILABLE
 
     del front.overrides["get_status.cgi"]
     await coordinator.async_refresh()
-    assert hass.states.get(CAMERA).state != STATE_UNAVAILABLE
+    assert camera_state(hass) != STATE_UNAVAILABLE
     records = our_records(caplog, logging.INFO)
     assert [r.levelno for r in records] == [logging.WARNING, logging.INFO], messages(
         records
@@ -478,13 +490,6 @@ async def test_privilege_reduced_settings_unavailable(
     await hass.config_entries.async_unload(entry.entry_id)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="platform gap: command entities (buttons such as reboot.cgi / "
-    "set_datetime.cgi, assumed-state switches, restored selects) do not check "
-    "the coordinator's current privilege in `available`; after a runtime "
-    "reduction they stay available and fail only when used",
-)
 async def test_privilege_reduced_commands_unavailable(
     hass: HomeAssistant,
     sim_camera: SimulatedCamera,
@@ -498,7 +503,7 @@ async def test_privilege_reduced_commands_unavailable(
         for entity, cgi in _entities_and_cgis(hass)
         if cgi is not None
         and not cgi_allowed(coordinator, cgi)
-        and hass.states.get(entity.entity_id).state != STATE_UNAVAILABLE
+        and state_of(hass, entity.entity_id) != STATE_UNAVAILABLE
     ]
     await hass.config_entries.async_unload(entry.entry_id)
     assert usable_wrongly == []

@@ -287,12 +287,6 @@ async def test_hostile_settings_bodies(
     await _run_cases(hass, front, caplog, SETTINGS_CASES)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="platform gap (sensor.py): a firmware/web UI version longer than 255 "
-    "characters is written as the sensor state; Home Assistant refuses it and "
-    "logs an error with a traceback on every state write",
-)
 async def test_overlong_version_string(
     hass: HomeAssistant, front: HostileFront, caplog: pytest.LogCaptureFixture
 ) -> None:
