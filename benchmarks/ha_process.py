@@ -75,9 +75,13 @@ class HomeAssistantError(RuntimeError):
 class HomeAssistantProcess:
     """One ``hass`` process on a loopback port with its own config directory."""
 
-    def __init__(self, repo: Path, config_dir: Path) -> None:
-        """Nothing runs before start()."""
+    def __init__(
+        self, repo: Path, config_dir: Path, integration: Path | None = None
+    ) -> None:
+        """Nothing runs before start(); ``integration`` replaces the repo's copy."""
+        self.env: dict[str, str] = {}  # extra environment of the hass process
         self.repo = repo
+        self.integration = integration or repo / "custom_components" / "foscam_mjpeg"
         self.config_dir = config_dir
         self.port = 0
         self.token = ""
@@ -117,7 +121,7 @@ class HomeAssistantProcess:
             (frontend / "hass_frontend" / name).touch()
         # The integration under test is linked, so the working tree is measured.
         (custom / "foscam_mjpeg").symlink_to(
-            self.repo / "custom_components" / "foscam_mjpeg", target_is_directory=True
+            self.integration.resolve(), target_is_directory=True
         )
         shutil.copytree(
             PROBE_SOURCE,
@@ -147,7 +151,7 @@ class HomeAssistantProcess:
             self.token = token_file.read_text().strip()
         hass = Path(sys.executable).with_name("hass")
         args = [str(hass), "-c", str(self.config_dir), "--skip-pip"]
-        await self.process.start(args, cwd=self.repo)
+        await self.process.start(args, cwd=self.repo, env=self.env)
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             if not self.process.running:

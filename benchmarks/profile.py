@@ -1,10 +1,11 @@
 """Profile Home Assistant while N viewers watch one integration (py-spy).
 
 ``python -m benchmarks.profile [--integration foscam_mjpeg] [--viewers 10]
-[--seconds 20] [--py-spy PATH]`` writes ``.bench/profile-<integration>-<n>.txt``
+[--seconds 20] [--py-spy PATH | --cprofile]`` writes ``.bench/profile-<integration>-<n>.txt``
 (collapsed stacks, for flamegraph.pl / speedscope) and prints the functions
 with the most samples. py-spy is not a dependency: ``pip install --target
-.bench/tools py-spy`` (it is looked up there and on PATH).
+.bench/tools py-spy`` (it is looked up there and on PATH). ``--cprofile`` needs nothing: the
+bench_probe component runs cProfile on Home Assistant's event loop thread.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections import Counter
+from pathlib import Path
+import pstats
 import shutil
 import sys
 
@@ -55,7 +58,7 @@ def summarize(collapsed: str, top: int = 25) -> str:
 
 async def profile(args: argparse.Namespace) -> None:
     """Start everything, attach py-spy for ``seconds``, stop everything."""
-    py_spy = _py_spy(args.py_spy)
+    py_spy = "" if args.cprofile or args.perf else _py_spy(args.py_spy)
     bench = REPO / ".bench"
     out = bench / f"profile-{args.integration}-{args.viewers}.txt"
     async with (
@@ -67,7 +70,10 @@ async def profile(args: argparse.Namespace) -> None:
         ha = None
         try:
             await sim.start(1, stream_limit=None)
-            ha, foscam, mjpeg = await setup_stream_ha(ctx, sim)
+            env = {"PYTHONPERFSUPPORT": "1"} if args.perf else {}
+            ha, foscam, mjpeg = await setup_stream_ha(
+                ctx, sim, args.integration_src, env
+            )
             camera = foscam if args.integration == FOSCAM else mjpeg
             token = await ha.camera_token(camera.entity_id)
             url = (
@@ -77,6 +83,46 @@ async def profile(args: argparse.Namespace) -> None:
             viewers = await start_viewers(viewers_session, url, args.viewers, within=30)
             await asyncio.sleep(3)
             start = cpu_mark(ha.pid)
+            if args.cprofile:
+                await ha.get("/api/bench_probe?profile=start")
+                await asyncio.sleep(args.seconds)
+                path = (await ha.get("/api/bench_probe?profile=stop"))["profile"]
+                end = cpu_mark(ha.pid)
+                await close_viewers(viewers)
+                log(
+                    f"Home Assistant used {100 * cpu_share(start, end):.2f} % (cProfile on)"
+                )
+                stats = pstats.Stats(path)
+                stats.sort_stats("tottime").print_stats(args.top)
+                stats.sort_stats("cumulative").print_stats(args.top)
+                return
+            if args.perf:
+                data = bench / f"perf-{args.integration}-{args.viewers}.data"
+                proc = await asyncio.create_subprocess_exec(
+                    "perf",
+                    "record",
+                    "-F",
+                    "997",
+                    "-g",
+                    "-o",
+                    str(data),
+                    "-p",
+                    str(ha.pid),
+                    "--",
+                    "sleep",
+                    str(args.seconds),
+                    stdout=asyncio.subprocess.DEVNULL,
+                    stderr=asyncio.subprocess.DEVNULL,
+                )
+                async with asyncio.timeout(args.seconds + 60):
+                    await proc.wait()
+                end = cpu_mark(ha.pid)
+                await close_viewers(viewers)
+                log(
+                    f"Home Assistant used {100 * cpu_share(start, end):.2f} % "
+                    f"(perf data: {data}; perf report -i {data} --no-children)"
+                )
+                return
             log(f"py-spy on pid {ha.pid} for {args.seconds} s")
             proc = await asyncio.create_subprocess_exec(
                 py_spy,
@@ -120,6 +166,22 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--rate", type=int, default=250, help="samples per second")
     parser.add_argument("--py-spy", help="path of the py-spy binary")
+    parser.add_argument(
+        "--cprofile",
+        action="store_true",
+        help="cProfile the event loop thread (bench_probe) instead of py-spy",
+    )
+    parser.add_argument("--top", type=int, default=40, help="rows of cProfile output")
+    parser.add_argument(
+        "--perf",
+        action="store_true",
+        help="Linux perf (kernel + Python frames, PYTHONPERFSUPPORT=1)",
+    )
+    parser.add_argument(
+        "--integration-src",
+        type=Path,
+        help="copy of custom_components/foscam_mjpeg to profile instead",
+    )
     asyncio.run(profile(parser.parse_args()))
     return 0
 

@@ -13,11 +13,14 @@ from collections.abc import Callable
 import contextlib
 from dataclasses import dataclass, field
 import re
+import socket
 import time
 from typing import Final
+from urllib.parse import urlsplit
 
 import aiohttp
 
+LOOPBACK_HOST: Final = "127.0.0.1"
 _STAMP: Final = re.compile(rb"sim-ts=(\d+\.\d+) frame=(\d+)")
 _HEAD_BYTES: Final = 512  # the COM segment comes right after SOI/APP0
 _MAX_HEADERS: Final = 8192
@@ -108,17 +111,10 @@ def new_session() -> aiohttp.ClientSession:
 
 @dataclass(eq=False)
 class Viewer:
-    """One viewer reading a stream until closed.
-
-    ``frame_interval`` None reads as fast as the data comes; a number makes a
-    slow viewer that consumes one frame per interval (reading 4 KB at a time,
-    so the bytes it has not consumed stay in the TCP buffers, as with a slow
-    client).
-    """
+    """One viewer (aiohttp, HTTP/1.1) reading a stream as fast as it comes."""
 
     session: aiohttp.ClientSession
     url: str
-    frame_interval: float | None = None
     frames: list[Frame] = field(default_factory=list)
     started: float = 0.0  # perf_counter at request start
     first_frame: float | None = None  # seconds from request start
@@ -132,7 +128,7 @@ class Viewer:
 
     def start(self) -> None:
         """Connect and read in a task."""
-        self._task = asyncio.create_task(self._run())
+        self._task = asyncio.create_task(self._guarded())
 
     def _on_frame(self, head: bytes, size: int) -> None:
         now = time.time()
@@ -144,43 +140,28 @@ class Viewer:
             return
         self.frames.append(Frame(now, found[0], found[1], size))
 
-    async def _run(self) -> None:
+    async def _guarded(self) -> None:
         self.started = time.perf_counter()
-        parser = MultipartParser(self._on_frame)
         try:
-            async with self.session.get(self.url) as response:
-                self.status = response.status
-                if response.status != 200:
-                    self.error = f"HTTP {response.status}"
-                    return
-                if response.connection is not None and (
-                    transport := response.connection.transport
-                ):
-                    self.local_port = transport.get_extra_info("sockname")[1]
-                if self.frame_interval is None:
-                    while chunk := await response.content.readany():
-                        parser.feed(chunk)
-                else:
-                    await self._read_slowly(response, parser)
-                self.error = "stream ended"
+            await self._run()
+            self.error = "stream ended"
         except (aiohttp.ClientError, OSError, ValueError) as err:
             self.error = f"{type(err).__name__}: {err}"
         finally:
             self.settled.set()
 
-    async def _read_slowly(
-        self, response: aiohttp.ClientResponse, parser: MultipartParser
-    ) -> None:
-        assert self.frame_interval is not None
-        next_read = time.monotonic()
-        while True:
-            count = len(self.frames) + self.unstamped
-            while len(self.frames) + self.unstamped == count:
-                if not (chunk := await response.content.read(4096)):
-                    return
+    async def _run(self) -> None:
+        parser = MultipartParser(self._on_frame)
+        async with self.session.get(self.url) as response:
+            self.status = response.status
+            if response.status != 200:
+                raise StreamFormatError(f"HTTP {response.status}")
+            if response.connection is not None and (
+                transport := response.connection.transport
+            ):
+                self.local_port = transport.get_extra_info("sockname")[1]
+            while chunk := await response.content.readany():
                 parser.feed(chunk)
-            next_read += self.frame_interval
-            await asyncio.sleep(max(0.0, next_read - time.monotonic()))
 
     def in_window(self, start: float, end: float) -> list[Frame]:
         """Frames received between two time.time() values."""
@@ -194,16 +175,133 @@ class Viewer:
                 await task
 
 
+class ChunkedDecoder:
+    """Incremental decoder of an HTTP/1.1 chunked body."""
+
+    def __init__(self, sink: Callable[[bytes], None]) -> None:
+        """``sink`` receives the decoded body bytes."""
+        self._sink = sink
+        self._buffer = bytearray()
+        self._remaining = 0  # body bytes left in the current chunk
+        self._trailer = 0  # CRLF bytes left after the current chunk
+
+    def feed(self, data: bytes) -> None:
+        """Consume raw bytes."""
+        view = memoryview(data)
+        while view:
+            if self._remaining:
+                take = min(self._remaining, len(view))
+                self._sink(bytes(view[:take]))
+                self._remaining -= take
+                view = view[take:]
+                if not self._remaining:
+                    self._trailer = 2
+                continue
+            if self._trailer:
+                take = min(self._trailer, len(view))
+                self._trailer -= take
+                view = view[take:]
+                continue
+            self._buffer += view
+            view = memoryview(b"")
+            end = self._buffer.find(b"\r\n")
+            if end < 0:
+                if len(self._buffer) > 1024:
+                    raise StreamFormatError("bad chunk size line")
+                return
+            size = int(bytes(self._buffer[:end]).split(b";")[0], 16)
+            rest = bytes(self._buffer[end + 2 :])
+            self._buffer.clear()
+            if size == 0:
+                raise StreamFormatError("end of the chunked body")
+            self._remaining = size
+            view = memoryview(rest)
+
+
+@dataclass(eq=False)
+class SlowViewer(Viewer):
+    """A viewer behind a slow link: it takes ``bytes_per_s`` and buffers ~nothing.
+
+    A raw socket with a tiny SO_RCVBUF, read in 100 ms slices of the byte
+    budget: whatever the link cannot take waits on the sender's side, where
+    Home Assistant either skips frames or builds a backlog.
+    """
+
+    bytes_per_s: float = 36_000.0
+    receive_buffer: int = 4096
+
+    async def _run(self) -> None:
+        parsed = urlsplit(self.url)
+        host, port = parsed.hostname or LOOPBACK_HOST, parsed.port or 80
+        target = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+        loop = asyncio.get_running_loop()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.receive_buffer)
+            sock.setblocking(False)
+            async with asyncio.timeout(10):
+                await loop.sock_connect(sock, (host, port))
+            self.local_port = sock.getsockname()[1]
+            request = (
+                f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                "Accept: multipart/x-mixed-replace,image/jpeg,*/*\r\n\r\n"
+            )
+            await loop.sock_sendall(sock, request.encode())
+            head = bytearray()
+            while (end := head.find(b"\r\n\r\n")) < 0:
+                if len(head) > 16384 or not (data := await loop.sock_recv(sock, 4096)):
+                    raise StreamFormatError("no response head")
+                head += data
+            status_line, *header_lines = (
+                bytes(head[:end]).decode("latin-1").split("\r\n")
+            )
+            self.status = int(status_line.split()[1])
+            if self.status != 200:
+                raise StreamFormatError(f"HTTP {self.status}")
+            parser = MultipartParser(self._on_frame)
+            chunked = any(
+                line.lower().replace(" ", "") == "transfer-encoding:chunked"
+                for line in header_lines
+            )
+            feed = ChunkedDecoder(parser.feed).feed if chunked else parser.feed
+            feed(bytes(head[end + 4 :]))
+            slice_s = 0.1
+            budget = max(1, int(self.bytes_per_s * slice_s))
+            next_read = time.monotonic()
+            while True:
+                want = budget
+                while want > 0:
+                    if not (data := await loop.sock_recv(sock, want)):
+                        return
+                    feed(data)
+                    want -= len(data)
+                next_read += slice_s
+                await asyncio.sleep(max(0.0, next_read - time.monotonic()))
+        finally:
+            sock.close()
+
+
+async def start_slow_viewer(
+    session: aiohttp.ClientSession, url: str, bytes_per_s: float, *, within: float
+) -> SlowViewer:
+    """Start a slow viewer; wait (bounded) for its first frame."""
+    viewer = SlowViewer(session, url, bytes_per_s=bytes_per_s)
+    viewer.start()
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(within):
+            await viewer.settled.wait()
+    return viewer
+
+
 async def start_viewers(
     session: aiohttp.ClientSession,
     url: str,
     count: int,
     *,
     within: float,
-    frame_interval: float | None = None,
 ) -> list[Viewer]:
     """Start ``count`` viewers at once; wait (bounded) for each one's first frame."""
-    viewers = [Viewer(session, url, frame_interval) for _ in range(count)]
+    viewers = [Viewer(session, url) for _ in range(count)]
     for viewer in viewers:
         viewer.start()
     with contextlib.suppress(TimeoutError):

@@ -7,12 +7,15 @@ The harness copies this directory into the temporary Home Assistant config
 last reset and the current viewers of every ``foscam_mjpeg`` stream hub.
 Query: ``reset=1`` starts a new window after answering; ``track=1``/``track=0``
 turns on/off sampling of the hub viewer buffers on every probe tick (off by
-default: it is not free and the CPU measurements must not include it).
+default: it is not free and the CPU measurements must not include it);
+``profile=start``/``profile=stop`` runs cProfile on the event loop thread
+(benchmarks/profile.py --cprofile).
 """
 
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import math
 from typing import Any, Final
 
@@ -135,6 +138,7 @@ class ProbeView(HomeAssistantView):
         """Serve one probe."""
         self._hass = hass
         self._probe = probe
+        self._profiler: cProfile.Profile | None = None
 
     async def get(self, request: web.Request) -> web.Response:
         """Statistics, then the optional reset / tracking switch."""
@@ -148,7 +152,24 @@ class ProbeView(HomeAssistantView):
             probe.reset()
         if (track := request.query.get("track")) is not None:
             probe.track = track == "1"
+        if (action := request.query.get("profile")) is not None:
+            data["profile"] = await self._profile(action)
         return self.json(data)
+
+    async def _profile(self, action: str) -> str | None:
+        """cProfile of the event loop thread: ``start``, then ``stop`` (writes
+        ``<config>/bench_profile.pstats`` and returns its path)."""
+        if action == "start" and self._profiler is None:
+            self._profiler = cProfile.Profile()
+            self._profiler.enable()
+            return None
+        if action == "stop" and (profiler := self._profiler) is not None:
+            profiler.disable()
+            self._profiler = None
+            path = self._hass.config.path("bench_profile.pstats")
+            await self._hass.async_add_executor_job(profiler.dump_stats, path)
+            return path
+        return None
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
