@@ -132,16 +132,18 @@ async def test_decoder_control_cgi(
     cam: SimulatedCamera, session: aiohttp.ClientSession
 ) -> None:
     """Commands are recorded in order; 94/95 drive the (unreadable) IO output."""
+    for path in ("decoder_control.cgi?command=6", "decoder_control.cgi?command=1"):
+        assert (await fetch(session, cam, path, auth=OPERATOR))[1] == b"ok.\n"
+    # "right" on a reversed motor turned left (checked before the step below
+    # turns it back by 5 degrees).
+    assert cam.state.ptz.pan < 180.0
     for path in (
-        "decoder_control.cgi?command=6",
-        "decoder_control.cgi?command=1",
         "decoder_control.cgi?command=94",
         "decoder_control.cgi?command=4&onestep=1&degree=5",
     ):
         assert (await fetch(session, cam, path, auth=OPERATOR))[1] == b"ok.\n"
     assert cam.commands == [6, 1, 94, 4]
     assert io_output(cam)
-    assert cam.state.ptz.pan < 180.0  # reversed motor
     _, body, _ = await fetch(session, cam, "get_params.cgi")
     assert b"io_output" not in body
     await fetch(session, cam, "decoder_control.cgi?command=95", auth=OPERATOR)
