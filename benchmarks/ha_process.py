@@ -22,6 +22,8 @@ from typing import Any, Final
 
 import aiohttp
 
+from demo.ha_config import write_network
+
 from .procs import LOOPBACK, ManagedProcess, cpu_seconds, free_port, rss_bytes
 
 PROBE_SOURCE: Final = Path(__file__).parent / "probe" / "bench_probe"
@@ -137,6 +139,8 @@ class HomeAssistantProcess:
                 discovery_port=free_port(),
             )
         )
+        # Loopback only: otherwise HA's zeroconf joins mDNS on real interfaces.
+        write_network(self.config_dir)
 
     # Lifecycle
 

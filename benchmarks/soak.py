@@ -31,6 +31,8 @@ from typing import IO, Any, Final
 
 import aiohttp
 
+from demo.ha_config import write_network
+
 REPO: Final = Path(__file__).resolve().parents[1]
 LOOPBACK: Final = "127.0.0.1"
 DOMAIN: Final = "foscam_mjpeg"
@@ -486,6 +488,8 @@ class Soak:
                 discovery_port=self.discovery_port,
             )
         )
+        # Loopback only: otherwise HA's zeroconf joins mDNS on real interfaces.
+        write_network(config)
         return config
 
     async def start_hass(self) -> None:
