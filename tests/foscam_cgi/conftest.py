@@ -26,6 +26,8 @@ import yarl
 from custom_components.foscam_mjpeg.foscam_cgi import FoscamCamera
 from simulator import CameraConfig, SimulatedCamera, Simulator
 
+from ..raw_http import http as http
+
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
 CGI_LIST_FILE = HERE / "cgi_list.txt"
@@ -253,20 +255,6 @@ async def take[T](stream: AsyncGenerator[T], count: int) -> list[T]:
             if len(items) == count:
                 break
     return items
-
-
-def http(
-    body: bytes = b"",
-    *,
-    status: str = "200 OK",
-    content_type: str = "text/plain",
-    length: int | None = -1,
-) -> bytes:
-    """A raw reply; ``length`` -1: the body's, None: no header (read to EOF)."""
-    head = [f"HTTP/1.1 {status}", f"Content-Type: {content_type}", "Connection: close"]
-    if length is not None:
-        head.append(f"Content-Length: {len(body) if length < 0 else length}")
-    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
 @dataclass(slots=True)

@@ -31,26 +31,13 @@ from custom_components.foscam_mjpeg.foscam_cgi import Privilege
 from simulator import SimulatedCamera
 
 from ..conftest import entry_for
+from ..raw_http import http as http
 
 OURS = "custom_components.foscam_mjpeg"
 REQUEST_HEAD_LIMIT = 64 * 1024
 
 type Script = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 type Reply = bytes | Script
-
-
-def http(
-    body: bytes = b"",
-    *,
-    status: str = "200 OK",
-    content_type: str = "text/plain",
-    length: int | None = -1,
-) -> bytes:
-    """A raw reply; ``length`` -1: the body's, None: no header (read to EOF)."""
-    head = [f"HTTP/1.1 {status}", f"Content-Type: {content_type}", "Connection: close"]
-    if length is not None:
-        head.append(f"Content-Length: {len(body) if length < 0 else length}")
-    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
 def reset(writer: asyncio.StreamWriter) -> None:
