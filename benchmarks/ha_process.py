@@ -24,39 +24,18 @@ import aiohttp
 
 from demo.ha_config import write_network
 
-from .procs import LOOPBACK, ManagedProcess, cpu_seconds, free_port, rss_bytes
+from .procs import (
+    LOOPBACK,
+    ManagedProcess,
+    cpu_seconds,
+    free_port,
+    ha_configuration_yaml,
+    rss_bytes,
+)
 
 PROBE_SOURCE: Final = Path(__file__).parent / "probe" / "bench_probe"
 _USER: Final = {"name": "Bench", "username": "bench", "password": "bench-password-1"}
 _TOKEN_FILE: Final = ".bench_token"
-
-CONFIGURATION_YAML: Final = """\
-# Written by the benchmark harness (benchmarks/ha_process.py).
-homeassistant:
-  name: Benchmark
-  time_zone: UTC
-  latitude: 0
-  longitude: 0
-  elevation: 0
-  unit_system: metric
-  country: US
-  currency: EUR
-http:
-  server_host: {host}
-  server_port: {port}
-# hass_frontend is not installed: serve an empty stub tree (the API is all we use).
-frontend:
-  development_repo: {frontend}
-onboarding:
-camera:
-diagnostics:
-bench_probe:
-foscam_mjpeg:
-  discovery:
-    targets: ["{host}:{discovery_port}"]
-logger:
-  default: warning
-"""
 
 _FRONTEND_FILES: Final = (
     "service_worker.js",
@@ -132,11 +111,13 @@ class HomeAssistantProcess:
         )
         self.port = free_port()
         (self.config_dir / "configuration.yaml").write_text(
-            CONFIGURATION_YAML.format(
-                host=LOOPBACK,
+            ha_configuration_yaml(
+                writer="the benchmark harness (benchmarks/ha_process.py)",
+                name="Benchmark",
                 port=self.port,
-                frontend=frontend,
+                frontend=str(frontend),
                 discovery_port=free_port(),
+                components=("onboarding", "camera", "diagnostics", "bench_probe"),
             )
         )
         # Loopback only: otherwise HA's zeroconf joins mDNS on real interfaces.

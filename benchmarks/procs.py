@@ -193,3 +193,42 @@ class ManagedProcess:
                 self._log.close()
                 self._log = None
         return proc.returncode
+
+
+def ha_configuration_yaml(
+    *,
+    writer: str,
+    name: str,
+    port: int,
+    frontend: str,
+    discovery_port: int,
+    components: tuple[str, ...],
+) -> str:
+    """configuration.yaml of a benchmark or soak Home Assistant (loopback only).
+
+    hass_frontend is not installed: `frontend` points at an empty stub tree
+    (the API is all the harness uses). `components` are set up with no options.
+    """
+    extra = "".join(f"{component}:\n" for component in components)
+    return f"""\
+# Written by {writer}.
+homeassistant:
+  name: {name}
+  time_zone: UTC
+  latitude: 0
+  longitude: 0
+  elevation: 0
+  unit_system: metric
+  country: US
+  currency: EUR
+http:
+  server_host: {LOOPBACK}
+  server_port: {port}
+frontend:
+  development_repo: {frontend}
+{extra}foscam_mjpeg:
+  discovery:
+    targets: ["{LOOPBACK}:{discovery_port}"]
+logger:
+  default: warning
+"""

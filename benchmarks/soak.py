@@ -33,6 +33,8 @@ import aiohttp
 
 from demo.ha_config import write_network
 
+from .procs import ha_configuration_yaml
+
 REPO: Final = Path(__file__).resolve().parents[1]
 LOOPBACK: Final = "127.0.0.1"
 DOMAIN: Final = "foscam_mjpeg"
@@ -92,31 +94,6 @@ FAULTS: Final[dict[str, tuple[Request, Request | None]]] = {
     ),
     "drop_streams": (("drop_streams", {}), None),
 }
-
-CONFIGURATION_YAML: Final = """\
-# Written by benchmarks/soak.py for one soak run.
-homeassistant:
-  name: Soak
-  time_zone: UTC
-  latitude: 0
-  longitude: 0
-  elevation: 0
-  unit_system: metric
-  country: US
-  currency: EUR
-http:
-  server_host: {host}
-  server_port: {port}
-# hass_frontend is not installed: an empty stub tree is enough for the API.
-frontend:
-  development_repo: {frontend}
-soak_probe:
-foscam_mjpeg:
-  discovery:
-    targets: ["{host}:{discovery_port}"]
-logger:
-  default: warning
-"""
 
 PROBE_MANIFEST: Final = {
     "domain": "soak_probe",
@@ -481,11 +458,13 @@ class Soak:
         for name in ("service_worker.js", "robots.txt", "onboarding.html"):
             (frontend / "hass_frontend" / name).touch()
         (config / "configuration.yaml").write_text(
-            CONFIGURATION_YAML.format(
-                host=LOOPBACK,
+            ha_configuration_yaml(
+                writer="benchmarks/soak.py for one soak run",
+                name="Soak",
                 port=self.http_port,
-                frontend=frontend,
+                frontend=str(frontend),
                 discovery_port=self.discovery_port,
+                components=("soak_probe",),
             )
         )
         # Loopback only: otherwise HA's zeroconf joins mDNS on real interfaces.
