@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 import logging
+import socket
 from typing import Any, cast
 
 from aiohttp import ClientResponse, ClientSession, web
@@ -236,6 +237,147 @@ async def test_stalled_viewer_skips_frames(hass: HomeAssistant, serve: Serve) ->
     await hub.async_shutdown()
 
 
+async def test_slow_link_gets_fresh_frames_not_a_backlog(
+    hass: HomeAssistant, serve: Serve
+) -> None:
+    """A viewer whose socket has not sent the last frame skips the next ones.
+
+    The kernel queue of a slow viewer would otherwise fill with seconds of
+    frames (megabytes on loopback), and the picture would lag ever more.
+    """
+    fake = FakeClient()
+    hub = make_hub(hass, fake)
+    http = await serve(hub)
+    reader = await http.get("/stream")
+    slow = socket.socket()
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    slow.setblocking(False)
+    await hass.loop.sock_connect(slow, ("127.0.0.1", http.port))
+    await hass.loop.sock_sendall(slow, b"GET /stream HTTP/1.1\r\nHost: camera\r\n\r\n")
+    await wait_for(lambda: hub.stats["viewers"] == 2)
+    slow_address = slow.getsockname()
+    viewer = next(
+        v
+        for v in hub._viewers
+        if v.transport is not None
+        and v.transport.get_extra_info("peername") == slow_address
+    )
+    big = b"\xff\xd8" + bytes(200_000)
+
+    for n in range(30):
+        fake.items.put_nowait(big + b"%d" % n)
+        assert (await read_part(reader)).endswith(b"%d" % n)
+        if n == 0:
+            await read_part(reader)
+    # The normal viewer got every frame; the slow one dropped most.
+    assert viewer.dropped >= 25
+    assert viewer.transport is not None
+    assert viewer.transport.get_write_buffer_size() <= 2 * len(big) + 1024
+    assert stream_hub._unsent_bytes(viewer) > 0
+
+    # Once it reads, the slow viewer finds at most three frames queued (the
+    # first one sent twice), then the live picture.
+    slow.setblocking(True)
+    slow.settimeout(5)
+    received = b""
+    while received.count(b"--frameboundary") < 4:
+        fake.items.put_nowait(big + b"%d" % 99)
+        await read_part(reader)
+        received += await hass.async_add_executor_job(slow.recv, 1 << 20)
+    assert received.count(b"--frameboundary") <= 5
+    assert b"99\r\n" in received
+    slow.close()
+    await hub.async_shutdown()
+
+
+async def test_viewer_that_left_is_released(hass: HomeAssistant, serve: Serve) -> None:
+    """A viewer that disconnects is removed at the next frame; others go on."""
+    fake = FakeClient()
+    hub = make_hub(hass, fake)
+    http = await serve(hub)
+    staying, leaving = await http.get("/stream"), await http.get("/stream")
+    await wait_for(lambda: hub.stats["viewers"] == 2)
+    for n in range(2):
+        fake.items.put_nowait(frame(n))
+        for response in (staying, leaving):
+            assert await read_part(response) == frame(n)
+            if n == 0:
+                assert await read_part(response) == frame(0)
+    leaving.close()
+    await wait_for(lambda: hub.stats["viewers"] == 1)
+    fake.items.put_nowait(frame(2))
+    assert await read_part(staying) == frame(2)
+    assert hub.stats["frames_sent"] == 5
+    await hub.async_shutdown()
+
+
+async def test_gone_viewer_released_by_next_frame(hass: HomeAssistant) -> None:
+    """An idle viewer whose connection closed is ended by the next frame.
+
+    Home Assistant's server cancels the handler of a client that leaves; a
+    server that does not still gets the viewer released.
+    """
+    fake = FakeClient()
+    hub = make_hub(hass, fake)
+    transport = _OpenTransport()
+    viewer = hub._add_viewer(cast(asyncio.BaseTransport, transport))
+    viewer.sent = 1  # past its first frame: fed by direct writes
+    viewer.waiter = waiter = hass.loop.create_future()
+    transport.closing = True
+    fake.items.put_nowait(frame(1))
+    await wait_for(waiter.done)
+    assert viewer.closed
+    assert not viewer.buffer
+    await hub.async_shutdown()
+
+
+async def test_http10_viewer_gets_plain_parts(
+    hass: HomeAssistant, serve: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An HTTP/1.0 client gets the multipart body without chunk framing.
+
+    The unsent-bytes probe is absent there (as off Linux): frames still flow.
+    """
+    monkeypatch.setattr(stream_hub, "fcntl", None)
+    fake = FakeClient()
+    hub = make_hub(hass, fake)
+    http = await serve(hub)
+    reader, writer = await asyncio.open_connection("127.0.0.1", http.port)
+    writer.write(b"GET /stream HTTP/1.0\r\n\r\n")
+    head = await reader.readuntil(b"\r\n\r\n")
+    assert b"chunked" not in head.lower()
+    await wait_for(lambda: hub.stats["viewers"] == 1)
+    expected = b""
+    for n in range(3):
+        fake.items.put_nowait(frame(n))
+        expected += multipart_part(frame(n)) * (2 if n == 0 else 1)
+        assert await reader.readexactly(len(expected)) == expected
+        expected = b""
+    writer.close()
+    await hub.async_shutdown()
+
+
+async def test_unsent_probe_unavailable(hass: HomeAssistant, serve: Serve) -> None:
+    """A socket the ioctl does not apply to stops being probed."""
+    fake = FakeClient()
+    hub = make_hub(hass, fake)
+    http = await serve(hub)
+    response = await http.get("/stream")
+    await wait_for(lambda: hub.stats["viewers"] == 1)
+    (viewer,) = hub._viewers
+    not_tcp, other = socket.socketpair()
+    with not_tcp, other:
+        viewer.fd = not_tcp.fileno()
+        assert stream_hub._unsent_bytes(viewer) == 0
+    assert viewer.fd == -1
+    for n in range(3):
+        fake.items.put_nowait(frame(n))
+        assert await read_part(response) == frame(n)
+        if n == 0:
+            assert await read_part(response) == frame(0)
+    await hub.async_shutdown()
+
+
 async def test_idle_timeout(hass: HomeAssistant, serve: Serve) -> None:
     """The stream outlives its last viewer by idle_timeout, and is reused meanwhile."""
     fake = FakeClient()
@@ -409,20 +551,23 @@ async def test_authentication_error_stops(
     await hub.async_shutdown()
 
 
-class _ClosedTransport:
+class _OpenTransport:
+    """A transport whose client is still there (no socket)."""
+
+    closing = False
+
+    def is_closing(self) -> bool:
+        """Whether the connection is closed."""
+        return self.closing
+
+    def get_extra_info(self, name: str) -> None:
+        """No socket to inspect."""
+
+
+class _ClosedTransport(_OpenTransport):
     """A transport whose client has gone."""
 
-    def is_closing(self) -> bool:
-        """The connection is closed."""
-        return True
-
-
-class _OpenTransport:
-    """A transport whose client is still there."""
-
-    def is_closing(self) -> bool:
-        """The connection is open."""
-        return False
+    closing = True
 
 
 async def test_disconnect_noticed_while_upstream_down(

@@ -4,9 +4,11 @@ Legacy Foscam cameras serve only a handful of simultaneous streams (about 4)
 and each one costs the camera CPU, so Home Assistant must not open one per
 browser tab the way the generic ``mjpeg`` integration does. The hub opens one
 ``videostream.cgi`` connection for the first viewer, turns every frame once into
-the multipart part bytes and hands that same object to every viewer. Each
-viewer has a two-frame buffer: a slow viewer skips frames, it never delays the
-others or grows memory.
+the multipart part bytes and hands that same object to every viewer. A viewer
+that is ready gets each frame written to its socket at once; one whose link has
+not sent the previous frame yet skips frames (a backlog would only make the
+picture lag), and a viewer whose handler is busy has a two-frame buffer. A slow
+viewer never delays the others or grows memory.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
+import sys
 import time
 from typing import Any, Final
 
-from aiohttp import hdrs, web
+from aiohttp import HttpVersion11, hdrs, web
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_call_later
@@ -34,6 +37,11 @@ from .foscam_cgi import (
     FrameRate,
     Resolution,
 )
+
+try:
+    import fcntl
+except ImportError:  # not on Windows
+    fcntl = None  # type: ignore[assignment]
 
 BOUNDARY: Final = "frameboundary"
 CONTENT_TYPE: Final = f"multipart/x-mixed-replace;boundary={BOUNDARY}"
@@ -57,6 +65,37 @@ STALL_MIN: Final = 10.0
 STALL_FRAMES: Final = 5
 STILL_MAX_AGE: Final = 1.0
 JPEG_SOI: Final = b"\xff\xd8"
+# Linux ioctl SIOCOUTQNSD: bytes in a socket's send queue that the kernel has
+# not sent yet (data in flight does not count). Non-zero when the next frame is
+# due means the viewer's link is the bottleneck.
+_SIOCOUTQNSD: Final = 0x894B
+
+
+def _unsent_bytes(viewer: _Viewer) -> int:
+    """Bytes the kernel holds for a viewer and has not sent yet (0: unknown).
+
+    Where the ioctl does not exist (not Linux) the viewer stops asking and only
+    the transport's own buffer tells that it is behind.
+    """
+    if viewer.fd < 0 or fcntl is None:
+        return 0
+    try:
+        value = fcntl.ioctl(viewer.fd, _SIOCOUTQNSD, b"\0\0\0\0")
+    except OSError:
+        viewer.fd = -1
+        return 0
+    return int.from_bytes(value, sys.byteorder, signed=True)
+
+
+def _socket_fd(transport: asyncio.BaseTransport | None) -> int:
+    """File descriptor of a transport's socket (-1: none)."""
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    return int(sock.fileno()) if sock is not None else -1
+
+
+def chunk_of(part: bytes) -> bytes:
+    """One part framed as an HTTP/1.1 chunk (Transfer-Encoding: chunked)."""
+    return b"".join((b"%x\r\n" % len(part), part, b"\r\n"))
 
 
 def multipart_part(jpeg: bytes) -> bytes:
@@ -68,7 +107,9 @@ def multipart_part(jpeg: bytes) -> bytes:
 class _Viewer:
     """One HTTP client of the MJPEG endpoint."""
 
-    transport: asyncio.BaseTransport | None
+    transport: asyncio.Transport | None
+    chunked: bool = True
+    fd: int = -1
     buffer: deque[bytes] = field(default_factory=lambda: deque(maxlen=VIEWER_BUFFER))
     # Set only while the viewer waits on an empty buffer.
     waiter: asyncio.Future[None] | None = None
@@ -157,8 +198,12 @@ class StreamHub:
         response = web.StreamResponse(
             headers={hdrs.CONTENT_TYPE: CONTENT_TYPE, hdrs.CACHE_CONTROL: "no-store"}
         )
+        # Explicit, so that the hub knows the framing of the bytes it writes.
+        chunked = request.version >= HttpVersion11
+        if chunked:
+            response.enable_chunked_encoding()
         await response.prepare(request)
-        viewer = self._add_viewer(request.transport)
+        viewer = self._add_viewer(request.transport, chunked)
         try:
             await self._pump(viewer, response)
         except ConnectionResetError:
@@ -187,9 +232,11 @@ class StreamHub:
                 await response.write(part)
             viewer.sent += 1
 
-    def _add_viewer(self, transport: asyncio.BaseTransport | None) -> _Viewer:
+    def _add_viewer(
+        self, transport: asyncio.Transport | None, chunked: bool = True
+    ) -> _Viewer:
         self._cancel_idle()
-        viewer = _Viewer(transport)
+        viewer = _Viewer(transport, chunked, _socket_fd(transport))
         if self._latest_part is not None:
             viewer.buffer.append(self._latest_part)
         self._viewers.add(viewer)
@@ -306,42 +353,73 @@ class StreamHub:
             self._resolution, self._rate
         )
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._stall_timeout
+        stall = self._stall_timeout
+        # One watchdog timer per connection, moved forward at most every stall/4
+        # seconds (not a new timeout per frame): it fires between stall and
+        # 1.25 * stall seconds after the last usable frame.
+        slack = stall / 4
         try:
-            while True:
-                try:
-                    async with asyncio.timeout_at(deadline):
-                        jpeg = await anext(frames)
-                except StopAsyncIteration:
-                    return
-                except TimeoutError:
-                    raise FoscamTimeoutError(
-                        f"no frame for {self._stall_timeout:g} s"
-                    ) from None
-                if not jpeg.startswith(JPEG_SOI):
-                    # Not a JPEG (a lying Content-Length, garbage parts): never
-                    # handed to browsers or used as a still.
-                    self._frames_invalid += 1
-                    continue
-                deadline = loop.time() + self._stall_timeout
-                part = multipart_part(jpeg)
-                self._latest_jpeg = jpeg
-                self._latest_part = part
-                self._latest_time = time.monotonic()
-                self._frames_received += 1
-                if not self._connected:
-                    self._on_connected()
-                for viewer in self._viewers:
-                    buffer = viewer.buffer
-                    if len(buffer) == VIEWER_BUFFER:
-                        viewer.dropped += 1  # the deque drops the oldest
-                    buffer.append(part)
-                    if viewer.waiter is not None:
-                        viewer.wake()
+            async with asyncio.timeout(stall + slack) as watchdog:
+                moved_at = loop.time()
+                async for jpeg in frames:
+                    if not jpeg.startswith(JPEG_SOI):
+                        # Not a JPEG (a lying Content-Length, garbage parts):
+                        # never handed to browsers or used as a still.
+                        self._frames_invalid += 1
+                        continue
+                    if (now := loop.time()) - moved_at > slack:
+                        watchdog.reschedule(now + stall + slack)
+                        moved_at = now
+                    part = multipart_part(jpeg)
+                    self._latest_jpeg = jpeg
+                    self._latest_part = part
+                    self._latest_time = time.monotonic()
+                    self._frames_received += 1
+                    if not self._connected:
+                        self._on_connected()
+                    self._fan_out(part)
+        except TimeoutError:
+            raise FoscamTimeoutError(f"no frame for {stall:g} s") from None
         finally:
             # Close this connection before any reconnect (stream slots are few).
             if (aclose := getattr(frames, "aclose", None)) is not None:
                 await aclose()
+
+    def _fan_out(self, part: bytes) -> None:
+        """Hand one frame to every viewer.
+
+        A viewer whose pump is idle gets the frame written to its socket right
+        here (no task switch), unless its link has not sent the previous frame
+        yet: then it skips this one, so a slow viewer gets fresh frames rather
+        than a backlog in the kernel. A viewer without a frame yet, or whose
+        pump is busy, gets it through its two-frame buffer.
+        """
+        chunk: bytes | None = None
+        for viewer in self._viewers:
+            if viewer.waiter is None or not viewer.sent:
+                # Busy pump, or no frame yet (the pump writes the first twice).
+                buffer = viewer.buffer
+                if len(buffer) == VIEWER_BUFFER:
+                    viewer.dropped += 1  # the deque drops the oldest
+                buffer.append(part)
+                if viewer.waiter is not None:
+                    viewer.wake()
+                continue
+            transport = viewer.transport
+            if transport is None or transport.is_closing():
+                viewer.closed = True
+                viewer.wake()
+                continue
+            if transport.get_write_buffer_size() or _unsent_bytes(viewer):
+                viewer.dropped += 1
+                continue
+            if viewer.chunked:
+                if chunk is None:
+                    chunk = chunk_of(part)
+                transport.write(chunk)
+            else:
+                transport.write(part)
+            viewer.sent += 1
 
     def _on_connected(self) -> None:
         self._connected = True
