@@ -8,7 +8,13 @@ through the real protocol client.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Sequence,
+)
 import logging
 import socket
 from typing import Any, cast
@@ -157,6 +163,18 @@ def frame(n: int) -> bytes:
     return b"\xff\xd8jpeg %d\xff\xd9" % n
 
 
+async def feed_and_read(
+    fake: FakeClient, responses: Sequence[ClientResponse], numbers: range
+) -> None:
+    """Feed frames one by one; every viewer reads each (the first one twice)."""
+    for n in numbers:
+        fake.items.put_nowait(frame(n))
+        for response in responses:
+            assert await read_part(response) == frame(n)
+            if n == 0:  # the first frame comes twice
+                assert await read_part(response) == frame(0)
+
+
 async def test_multipart_part() -> None:
     """A part is boundary, headers, JPEG and CRLF."""
     assert multipart_part(b"abc") == (
@@ -178,12 +196,7 @@ async def test_viewers_share_one_upstream(hass: HomeAssistant, serve: Serve) -> 
     await wait_for(lambda: hub.stats["viewers"] == 5)
     assert (fake.total, fake.peak) == (1, 1)
 
-    for n in range(3):
-        fake.items.put_nowait(frame(n))
-        for response in responses:
-            assert await read_part(response) == frame(n)
-            if n == 0:  # the first frame comes twice
-                assert await read_part(response) == frame(0)
+    await feed_and_read(fake, responses, range(3))
 
     # A late viewer sees the latest frame at once (twice), then the live ones.
     late = await http.get("/stream")
@@ -291,18 +304,13 @@ async def test_slow_link_gets_fresh_frames_not_a_backlog(
 
 
 async def test_viewer_that_left_is_released(hass: HomeAssistant, serve: Serve) -> None:
-    """A viewer that disconnects is removed at the next frame; others go on."""
+    """A viewer that disconnects is removed (its handler ends); the others go on."""
     fake = FakeClient()
     hub = make_hub(hass, fake)
     http = await serve(hub)
     staying, leaving = await http.get("/stream"), await http.get("/stream")
     await wait_for(lambda: hub.stats["viewers"] == 2)
-    for n in range(2):
-        fake.items.put_nowait(frame(n))
-        for response in (staying, leaving):
-            assert await read_part(response) == frame(n)
-            if n == 0:
-                assert await read_part(response) == frame(0)
+    await feed_and_read(fake, (staying, leaving), range(2))
     leaving.close()
     await wait_for(lambda: hub.stats["viewers"] == 1)
     fake.items.put_nowait(frame(2))
@@ -347,12 +355,10 @@ async def test_http10_viewer_gets_plain_parts(
     head = await reader.readuntil(b"\r\n\r\n")
     assert b"chunked" not in head.lower()
     await wait_for(lambda: hub.stats["viewers"] == 1)
-    expected = b""
     for n in range(3):
         fake.items.put_nowait(frame(n))
-        expected += multipart_part(frame(n)) * (2 if n == 0 else 1)
+        expected = multipart_part(frame(n)) * (2 if n == 0 else 1)
         assert await reader.readexactly(len(expected)) == expected
-        expected = b""
     writer.close()
     await hub.async_shutdown()
 
@@ -370,11 +376,7 @@ async def test_unsent_probe_unavailable(hass: HomeAssistant, serve: Serve) -> No
         viewer.fd = not_tcp.fileno()
         assert stream_hub._unsent_bytes(viewer) == 0
     assert viewer.fd == -1
-    for n in range(3):
-        fake.items.put_nowait(frame(n))
-        assert await read_part(response) == frame(n)
-        if n == 0:
-            assert await read_part(response) == frame(0)
+    await feed_and_read(fake, (response,), range(3))
     await hub.async_shutdown()
 
 
