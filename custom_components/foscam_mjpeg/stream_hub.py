@@ -22,7 +22,7 @@ import sys
 import time
 from typing import Any, Final
 
-from aiohttp import HttpVersion11, hdrs, web
+from aiohttp import hdrs, web
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_call_later
@@ -40,7 +40,7 @@ from .foscam_cgi import (
 
 try:
     import fcntl
-except ImportError:  # not on Windows
+except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 BOUNDARY: Final = "frameboundary"
@@ -198,11 +198,10 @@ class StreamHub:
         response = web.StreamResponse(
             headers={hdrs.CONTENT_TYPE: CONTENT_TYPE, hdrs.CACHE_CONTROL: "no-store"}
         )
-        # Explicit, so that the hub knows the framing of the bytes it writes.
-        chunked = request.version >= HttpVersion11
-        if chunked:
-            response.enable_chunked_encoding()
         await response.prepare(request)
+        # aiohttp chose the framing (chunked for HTTP/1.1 and later); the hub
+        # frames the bytes it writes to the socket itself in the same way.
+        chunked = response.headers.get(hdrs.TRANSFER_ENCODING, "") == "chunked"
         viewer = self._add_viewer(request.transport, chunked)
         try:
             await self._pump(viewer, response)
@@ -379,6 +378,8 @@ class StreamHub:
                         self._on_connected()
                     self._fan_out(part)
         except TimeoutError:
+            if not watchdog.expired():
+                raise
             raise FoscamTimeoutError(f"no frame for {stall:g} s") from None
         finally:
             # Close this connection before any reconnect (stream slots are few).
@@ -413,12 +414,16 @@ class StreamHub:
             if transport.get_write_buffer_size() or _unsent_bytes(viewer):
                 viewer.dropped += 1
                 continue
+            data = part
             if viewer.chunked:
-                if chunk is None:
-                    chunk = chunk_of(part)
-                transport.write(chunk)
-            else:
-                transport.write(part)
+                data = chunk = chunk or chunk_of(part)
+            try:
+                transport.write(data)
+            except Exception:  # one broken connection must not end the others'
+                LOGGER.debug("Viewer of %s: write failed", self._name, exc_info=True)
+                viewer.closed = True
+                viewer.wake()
+                continue
             viewer.sent += 1
 
     def _on_connected(self) -> None:
