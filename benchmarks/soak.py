@@ -16,24 +16,22 @@ import contextlib
 from dataclasses import asdict, dataclass, field
 import datetime as dt
 import json
-import os
 from pathlib import Path
 import random
 import re
 import shutil
-import signal
 import socket
 import statistics
 import sys
 import tempfile
 import time
-from typing import IO, Any, Final
+from typing import Any, Final
 
 import aiohttp
 
 from demo.ha_config import write_network
 
-from .procs import ha_configuration_yaml
+from .procs import ManagedProcess, free_port, ha_configuration_yaml, rss_bytes
 
 REPO: Final = Path(__file__).resolve().parents[1]
 LOOPBACK: Final = "127.0.0.1"
@@ -277,80 +275,6 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 '''
 
 
-def free_port(kind: int = socket.SOCK_STREAM) -> int:
-    """A loopback port that is free right now."""
-    with socket.socket(socket.AF_INET, kind) as sock:
-        sock.bind((LOOPBACK, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def rss_of(pid: int) -> int:
-    """Resident set size of a process (Linux /proc)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
-
-
-class Child:
-    """A child process in its own session with its output in a log file."""
-
-    def __init__(self, name: str, log_path: Path) -> None:
-        """Nothing runs before start()."""
-        self.name = name
-        self.log_path = log_path
-        self.proc: asyncio.subprocess.Process | None = None
-        self._log: IO[bytes] | None = None
-
-    async def start(self, args: list[str]) -> None:
-        """Spawn the child."""
-        self._log = self.log_path.open("wb")
-        self.proc = await asyncio.create_subprocess_exec(
-            *args,
-            cwd=REPO,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    @property
-    def running(self) -> bool:
-        """Whether the child is alive."""
-        return self.proc is not None and self.proc.returncode is None
-
-    def tail(self, lines: int = 40) -> str:
-        """The end of the child's output."""
-        with contextlib.suppress(OSError):
-            text = self.log_path.read_text(errors="replace")
-            return "\n".join(text.splitlines()[-lines:])
-        return ""
-
-    async def stop(self) -> int | None:
-        """SIGTERM, SIGKILL after 30 s; the exit code."""
-        proc, self.proc = self.proc, None
-        if proc is None:
-            return None
-        try:
-            if proc.returncode is None:
-                with contextlib.suppress(ProcessLookupError):
-                    proc.send_signal(signal.SIGTERM)
-                try:
-                    async with asyncio.timeout(30):
-                        await proc.wait()
-                except TimeoutError:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(proc.pid, signal.SIGKILL)
-                    await proc.wait()
-        finally:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            if self._log is not None:
-                self._log.close()
-        return proc.returncode
-
-
 @dataclass
 class Activity:
     """What the harness did and saw from the outside."""
@@ -373,8 +297,8 @@ class Soak:
         self.args = args
         self.rng = random.Random(args.seed)
         self.workdir = Path(tempfile.mkdtemp(prefix="foscam-soak-"))
-        self.simulator = Child("simulator", self.workdir / "simulator.log")
-        self.hass = Child("home-assistant", self.workdir / "hass.log")
+        self.simulator = ManagedProcess("simulator", self.workdir / "simulator.log")
+        self.hass = ManagedProcess("home-assistant", self.workdir / "hass.log")
         self.http_port = free_port()
         self.discovery_port = free_port(socket.SOCK_DGRAM)
         self.admin_url = ""
@@ -426,20 +350,21 @@ class Soak:
                 str(self.discovery_port),
                 "--reboot-downtime",
                 str((low + high) / 2),
-            ]
+            ],
+            cwd=REPO,
         )
         pattern = re.compile(r"admin: (http://[\d.]+:\d+)/cameras")
         for _ in range(600):
-            if match := pattern.search(self.simulator.tail(400)):
+            if match := pattern.search(self.simulator.log_tail(400)):
                 self.admin_url = match[1]
                 break
             if not self.simulator.running:
                 break
             await asyncio.sleep(0.1)
         else:
-            raise RuntimeError(f"simulator did not start:\n{self.simulator.tail()}")
+            raise RuntimeError(f"simulator did not start:\n{self.simulator.log_tail()}")
         if not self.admin_url:
-            raise RuntimeError(f"simulator failed:\n{self.simulator.tail()}")
+            raise RuntimeError(f"simulator failed:\n{self.simulator.log_tail()}")
         async with self.session.get(f"{self.admin_url}/cameras") as response:
             self.cameras = await response.json()
 
@@ -475,7 +400,7 @@ class Soak:
         """``hass -c <config>``; wait for the probe to answer."""
         config = self.write_config()
         hass = Path(sys.executable).with_name("hass")
-        await self.hass.start([str(hass), "-c", str(config), "--skip-pip"])
+        await self.hass.start([str(hass), "-c", str(config), "--skip-pip"], cwd=REPO)
         for _ in range(1800):
             if not self.hass.running:
                 break
@@ -484,7 +409,7 @@ class Soak:
                     await self.probe()
                     return
             await asyncio.sleep(0.1)
-        raise RuntimeError(f"Home Assistant did not start:\n{self.hass.tail()}")
+        raise RuntimeError(f"Home Assistant did not start:\n{self.hass.log_tail()}")
 
     async def add_cameras(self) -> None:
         """One config entry per camera, through the real config flow."""
@@ -645,12 +570,11 @@ class Soak:
                 await self._stop.wait()
 
     def _summary(self, probe: dict[str, Any], started: float) -> dict[str, Any]:
-        assert self.hass.proc is not None
         return {
             "t": round(time.monotonic() - started, 1),
             "sockets": probe["sockets"],
             "tasks": probe["tasks"],
-            "rss_mib": round(rss_of(self.hass.proc.pid) / 2**20, 1),
+            "rss_mib": round(rss_bytes(self.hass.pid) / 2**20, 1),
             "viewers": sum(
                 (e["hub"] or {}).get("viewers", 0) for e in probe["entries"]
             ),
@@ -697,12 +621,11 @@ class Soak:
         readings = []
         for _ in range(5):
             probe = await self.probe()
-            assert self.hass.proc is not None
             readings.append(
                 {
                     "sockets": probe["sockets"],
                     "tasks": probe["tasks"],
-                    "rss": rss_of(self.hass.proc.pid),
+                    "rss": rss_bytes(self.hass.pid),
                 }
             )
             await asyncio.sleep(1.0)
