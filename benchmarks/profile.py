@@ -56,6 +56,17 @@ def summarize(collapsed: str, top: int = 25) -> str:
     return "\n".join(lines)
 
 
+async def _record(seconds: float, *command: str) -> None:
+    """Run a profiler that records for ``seconds``; wait for it (bounded)."""
+    proc = await asyncio.create_subprocess_exec(
+        *command,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    async with asyncio.timeout(seconds + 60):
+        await proc.wait()
+
+
 async def profile(args: argparse.Namespace) -> None:
     """Start everything, attach py-spy for ``seconds``, stop everything."""
     py_spy = "" if args.cprofile or args.perf else _py_spy(args.py_spy)
@@ -98,7 +109,8 @@ async def profile(args: argparse.Namespace) -> None:
                 return
             if args.perf:
                 data = bench / f"perf-{args.integration}-{args.viewers}.data"
-                proc = await asyncio.create_subprocess_exec(
+                await _record(
+                    args.seconds,
                     "perf",
                     "record",
                     "-F",
@@ -111,11 +123,7 @@ async def profile(args: argparse.Namespace) -> None:
                     "--",
                     "sleep",
                     str(args.seconds),
-                    stdout=asyncio.subprocess.DEVNULL,
-                    stderr=asyncio.subprocess.DEVNULL,
                 )
-                async with asyncio.timeout(args.seconds + 60):
-                    await proc.wait()
                 end = cpu_mark(ha.pid)
                 await close_viewers(viewers)
                 log(
@@ -124,7 +132,8 @@ async def profile(args: argparse.Namespace) -> None:
                 )
                 return
             log(f"py-spy on pid {ha.pid} for {args.seconds} s")
-            proc = await asyncio.create_subprocess_exec(
+            await _record(
+                args.seconds,
                 py_spy,
                 "record",
                 "--pid",
@@ -138,11 +147,7 @@ async def profile(args: argparse.Namespace) -> None:
                 "--output",
                 str(out),
                 "--nonblocking",
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
             )
-            async with asyncio.timeout(args.seconds + 60):
-                await proc.wait()
             end = cpu_mark(ha.pid)
             await close_viewers(viewers)
             log(

@@ -21,11 +21,11 @@ at 32 headers. The test measures the frame reader's buffer.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Iterator
 from dataclasses import dataclass
 import io
 import logging
-from typing import Any, Literal
+from typing import Literal
 
 import aiohttp
 from aiohttp import ClientSession
@@ -38,12 +38,12 @@ from custom_components.foscam_mjpeg.foscam_cgi import (
     FoscamCamera,
     FrameRate,
     Resolution,
-    mjpeg,
 )
 from custom_components.foscam_mjpeg.foscam_cgi.mjpeg import DEFAULT_MAX_FRAME_SIZE
 from custom_components.foscam_mjpeg.stream_hub import StreamHub
 
 from ..test_stream_hub import Serve, read_part, serve, wait_for
+from .buffer_peak import tracking_buffer_peak
 from .conftest import OURS, HostileFront, Script, messages, our_records
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -180,18 +180,10 @@ CASES: dict[str, StreamCase] = {
 
 
 @pytest.fixture
-def buffer_peak(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def buffer_peak() -> Iterator[list[int]]:
     """The largest buffer any MJPEG frame reader held (bytes)."""
-    peak = [0]
-    fill = mjpeg._Buffer._fill
-
-    async def tracking(self: Any) -> bool:
-        more = await fill(self)
-        peak[0] = max(peak[0], len(self._buf))
-        return more
-
-    monkeypatch.setattr(mjpeg._Buffer, "_fill", tracking)
-    return peak
+    with tracking_buffer_peak() as peak:
+        yield peak
 
 
 @pytest.fixture

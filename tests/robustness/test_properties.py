@@ -14,7 +14,6 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from typing import Any
-from unittest.mock import patch
 
 from hypothesis import given, settings, strategies as st
 import pytest
@@ -31,7 +30,6 @@ from custom_components.foscam_mjpeg.foscam_cgi import (
     Params,
     Status,
     WifiNetwork,
-    mjpeg,
     parse_vars,
     read_mjpeg_frames,
 )
@@ -45,6 +43,8 @@ from custom_components.foscam_mjpeg.foscam_cgi.models import (
 )
 from custom_components.foscam_mjpeg.foscam_cgi.parser import Value
 from custom_components.foscam_mjpeg.stream_hub import BOUNDARY, multipart_part
+
+from .buffer_peak import tracking_buffer_peak
 
 
 @pytest.fixture(autouse=True)
@@ -194,13 +194,6 @@ def test_frame_reader_memory_is_bounded(data: bytes, chunk: int) -> None:
 
     Bound: max(max_frame_size + len(delimiter), max_header_line) + one read.
     """
-    peak = [0]
-    fill = mjpeg._Buffer._fill
-
-    async def tracking(self: Any) -> bool:
-        more = await fill(self)
-        peak[0] = max(peak[0], len(self._buf))
-        return more
 
     async def run() -> None:
         reader = _ChunkedReader(data, chunk)
@@ -217,7 +210,7 @@ def test_frame_reader_memory_is_bounded(data: bytes, chunk: int) -> None:
         except FoscamResponseError:
             pass
 
-    with patch.object(mjpeg._Buffer, "_fill", tracking):
+    with tracking_buffer_peak() as peak:
         asyncio.run(run())
     delimiter = len(b"--ipcamera")
     assert peak[0] <= max(MAX_FRAME + delimiter, MAX_LINE) + chunk
