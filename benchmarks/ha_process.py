@@ -146,7 +146,7 @@ class HomeAssistantProcess:
                     response = await self.session.get(f"{self.base_url}/api/onboarding")
                     if response.status == 200:
                         return time.monotonic() - self.process.started_at
-            except (aiohttp.ClientError, TimeoutError):
+            except aiohttp.ClientError, TimeoutError:
                 pass
             await asyncio.sleep(0.1)
         raise HomeAssistantError(

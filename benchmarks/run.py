@@ -312,7 +312,7 @@ async def stills_phase(
             try:
                 latency, _size = await fetch_still(ctx.viewers, still_url)
                 latencies.append(latency)
-            except (aiohttp.ClientError, OSError, TimeoutError, ValueError):
+            except aiohttp.ClientError, OSError, TimeoutError, ValueError:
                 failures += 1
             await asyncio.sleep(0.02)
         after = await sim.counters()

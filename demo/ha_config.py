@@ -24,7 +24,7 @@ REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 TEMPLATE: Final = Path(__file__).resolve().parent / "config" / "configuration.yaml"
 INTEGRATION: Final = REPO_ROOT / "custom_components" / "foscam_mjpeg"
 
-# The onboarding steps of Home Assistant 2025.4 (homeassistant.components.onboarding).
+# The onboarding steps of Home Assistant 2025.4 to 2026.11 (components.onboarding).
 ONBOARDING_STEPS: Final = ("user", "core_config", "analytics", "integration")
 
 

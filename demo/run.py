@@ -164,7 +164,7 @@ class DemoState:
         """Read the state file (a missing or broken file means a fresh state)."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except OSError, ValueError:
             return cls()
         known = {k: data.pop(k) for k in list(data) if k in cls.__dataclass_fields__}
         return cls(**known, extra=data)
@@ -506,7 +506,7 @@ class Demo:
                     self.client, first = client, True
                 await self.sync_dashboard(force=first)
                 first = False
-            except (aiohttp.ClientError, HomeAssistantError, OSError, ValueError):
+            except aiohttp.ClientError, HomeAssistantError, OSError, ValueError:
                 # Home Assistant restarts or stops: reconnect on the next round.
                 if self.client is not None:
                     with contextlib.suppress(Exception):
@@ -689,5 +689,5 @@ def main(argv: list[str] | None = None) -> int:
     ensure_frontend()
     try:
         return asyncio.run(_run(args))
-    except (KeyboardInterrupt, asyncio.CancelledError):
+    except KeyboardInterrupt, asyncio.CancelledError:
         return 130

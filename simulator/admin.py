@@ -19,7 +19,7 @@ def _camera(request: web.Request) -> SimulatedCamera:
     cameras = request.app[CAMERAS]
     try:
         return cameras[int(request.match_info["index"])]
-    except (ValueError, IndexError):
+    except ValueError, IndexError:
         raise web.HTTPNotFound(text="no such camera") from None
 
 

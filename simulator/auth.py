@@ -28,7 +28,7 @@ def _basic(request: web.BaseRequest) -> tuple[str, str] | None:
         return None
     try:
         raw = base64.b64decode(token.strip(), validate=True)
-    except (binascii.Error, ValueError):
+    except binascii.Error, ValueError:
         return None
     try:
         decoded = raw.decode()

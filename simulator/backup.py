@@ -36,7 +36,7 @@ def load(blob: bytes, settings: Settings) -> None:
         document = json.loads(zlib.decompress(payload))
         alias = document["alias"]
         queries = {key: dict(document[key]) for key, _ in settings.groups()}
-    except (struct.error, zlib.error, ValueError, KeyError, TypeError):
+    except struct.error, zlib.error, ValueError, KeyError, TypeError:
         raise IllegalParams from None
     if not isinstance(alias, str) or len(alias.encode()) > 20:
         raise IllegalParams

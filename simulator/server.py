@@ -60,7 +60,7 @@ class CameraServer:
         app = web.Application()
         app.router.add_route("*", "/", self._index)
         app.router.add_route("*", "/{name}", self._dispatch)
-        app.on_response_prepare.append(_firmware_headers)  # type: ignore[arg-type]  # aiosignal 1.4 stubs
+        app.on_response_prepare.append(_firmware_headers)
         self._runner = web.AppRunner(
             app,
             handle_signals=False,

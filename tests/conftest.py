@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, Generator, Iterable, Mapping
 from datetime import timedelta
+from importlib.metadata import version
+from pathlib import Path
+import re
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -16,7 +20,7 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import format_mac
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -25,6 +29,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
 
 from custom_components.foscam_mjpeg.const import (
     CONF_PRIVILEGE,
@@ -33,6 +38,8 @@ from custom_components.foscam_mjpeg.const import (
 )
 from custom_components.foscam_mjpeg.foscam_cgi import Privilege
 from simulator import CameraConfig, SimulatedCamera, Simulator
+
+from .deprecation_guard import DeprecationReports, deprecation_reports
 
 USERS = {
     Privilege.ADMINISTRATOR: ("admin", "admin"),
@@ -44,6 +51,24 @@ USERS = {
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
+
+
+@pytest.fixture(autouse=True)
+def deprecation_guard() -> Generator[DeprecationReports]:
+    """Fail the test if Home Assistant reported deprecated use by this integration."""
+    with deprecation_reports() as found:
+        yield found
+    assert not found.reports, found.reports
+
+
+@pytest.fixture(autouse=True)
+async def enable_event_loop_debug() -> None:
+    """The newest test plugin's version of this fixture, on every release.
+
+    The floor's plugin asks asyncio.get_event_loop(), which fails on Python 3.14
+    after a synchronous test ran asyncio.run() (the hypothesis properties do).
+    """
+    asyncio.get_running_loop().set_debug(True)
 
 
 @pytest.fixture(autouse=True)
@@ -133,10 +158,33 @@ ENTITY_PLATFORMS = (
 # --- helpers shared by the entity platform tests ---------------------------
 
 
+def on_newest_release() -> bool:
+    """Whether this runs on the newest test plugin (requirements_test.txt's pin)."""
+    plugin = "pytest-homeassistant-custom-component"
+    pins = (Path(__file__).parents[1] / "requirements_test.txt").read_text()
+    pinned = re.search(rf"^{plugin}==(\S+)$", pins, re.MULTILINE)
+    assert pinned is not None
+    return pinned.group(1) == version(plugin)
+
+
+class ReleaseSnapshotExtension(HomeAssistantSnapshotExtension):
+    """Snapshots in snapshots_newest/ or snapshots_floor/, by the release under test.
+
+    Home Assistant changes how registry entries serialize between releases.
+    (Not below snapshots/: syrupy would call the other release's files unused.)
+    """
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        """Return the directory of this release's snapshot files."""
+        release = "newest" if on_newest_release() else "floor"
+        return str(Path(test_location.filepath).parent / f"snapshots_{release}")
+
+
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Snapshots with Home Assistant's serializer, stored in tests/snapshots/."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+    """Snapshots with Home Assistant's serializer, one directory per release."""
+    return snapshot.use_extension(ReleaseSnapshotExtension)
 
 
 @pytest.fixture
@@ -185,6 +233,13 @@ def entity_id(
     found = entity_registry.async_get_entity_id(domain, "foscam_mjpeg", unique_id)
     assert found is not None, (domain, key)
     return found
+
+
+def camera_device(hass: HomeAssistant, entry: MockConfigEntry) -> dr.DeviceEntry:
+    """The device of a config entry's camera (one per entry, keyed by its MAC)."""
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    assert [device.identifiers for device in devices] == [{(DOMAIN, entry.unique_id)}]
+    return devices[0]
 
 
 def state_of(hass: HomeAssistant, entity: str) -> str:

@@ -29,17 +29,15 @@ from custom_components.foscam_mjpeg.const import DOMAIN
 from custom_components.foscam_mjpeg.foscam_cgi import AlarmStatus
 from simulator import SimulatedCamera
 
+from .conftest import camera_device
+
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 
 @pytest.fixture
-def device_id(
-    init_integration: MockConfigEntry, device_registry: dr.DeviceRegistry
-) -> str:
+def device_id(hass: HomeAssistant, init_integration: MockConfigEntry) -> str:
     """The camera's device."""
-    device = device_registry.async_get_device({(DOMAIN, init_integration.unique_id)})
-    assert device is not None
-    return device.id
+    return camera_device(hass, init_integration).id
 
 
 @pytest.fixture
@@ -182,12 +180,13 @@ async def test_for_duration(
     calls: list[ServiceCall],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """With `for`, the alarm must last that long."""
-    await set_up_automations(hass, device_id, **{"for": {"seconds": 5}})
+    """With `for`, the alarm must last that long (longer than one poll here)."""
+    await set_up_automations(hass, device_id, **{"for": {"seconds": 15}})
     sim_camera.trigger_alarm(AlarmStatus.MOTION)
     await poll(hass, freezer)
     assert calls == []
-    await poll(hass, freezer)
+    for _ in range(2):
+        await poll(hass, freezer)
     assert [call.data["type"] for call in calls] == ["motion"]
 
 

@@ -27,7 +27,7 @@ from custom_components.foscam_mjpeg.foscam_cgi import Privilege
 from simulator import CameraConfig, SimulatedCamera, Simulator, UserAccount
 from simulator.const import Privilege as SimPrivilege
 
-from .conftest import entry_for, setup_entry
+from .conftest import camera_device, entry_for, setup_entry
 
 CAMERA = "camera.front_door"
 
@@ -53,8 +53,7 @@ async def test_setup_and_unload(
     assert entry.state is ConfigEntryState.LOADED
     assert hass.states.get(CAMERA) is not None
 
-    device = device_registry.async_get_device(identifiers={(DOMAIN, entry.unique_id)})
-    assert device is not None
+    device = camera_device(hass, entry)
     assert device.name == "Front door"
     assert device.manufacturer == "Foscam"
     assert device.model == "CGI v1 camera (firmware line 11)"
@@ -118,7 +117,7 @@ async def test_unavailable_and_recovery_logged_once(
     assert [r.levelno for r in lost] == [logging.WARNING], [
         r.getMessage() for r in lost
     ]
-    assert "Front door is unavailable" in lost[0].getMessage()
+    assert lost[0].getMessage().startswith("Error fetching Front door data: ")
 
     caplog.clear()
     await sim_camera.set_offline(False)
@@ -315,15 +314,23 @@ async def test_options_change_reloads(
     await hass.async_block_till_done()
     assert init_integration.runtime_data is runtime
 
-    hass.config_entries.async_update_entry(
-        init_integration, options={CONF_SCAN_INTERVAL: 20}
-    )
-    await hass.async_block_till_done()
+    async def save_options(scan_interval: float) -> None:
+        flow = await hass.config_entries.options.async_init(init_integration.entry_id)
+        await hass.config_entries.options.async_configure(
+            flow["flow_id"], {CONF_SCAN_INTERVAL: scan_interval}
+        )
+        await hass.async_block_till_done()
+
+    await save_options(20)
     assert init_integration.state is ConfigEntryState.LOADED
     assert init_integration.runtime_data is not runtime
     assert init_integration.runtime_data.coordinator.update_interval == timedelta(
         seconds=20
     )
+
+    runtime = init_integration.runtime_data
+    await save_options(20)
+    assert init_integration.runtime_data is runtime
 
 
 async def test_alias_renamed_on_camera_keeps_device_name(
@@ -336,8 +343,5 @@ async def test_alias_renamed_on_camera_keeps_device_name(
     sim_camera.state.settings.alias = "Somewhere else"
     await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
-    device = device_registry.async_get_device(
-        identifiers={(DOMAIN, init_integration.unique_id)}
-    )
-    assert device is not None
+    device = camera_device(hass, init_integration)
     assert device.name == "Front door"

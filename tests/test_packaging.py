@@ -41,6 +41,8 @@ from PIL import Image
 import pytest
 import voluptuous as vol
 
+from .conftest import on_newest_release
+
 ROOT: Final = Path(__file__).resolve().parent.parent
 DOMAIN: Final = "foscam_mjpeg"
 PACKAGE: Final = f"custom_components.{DOMAIN}"
@@ -106,6 +108,9 @@ def test_hacs_json() -> None:
         )
     if hacs.get("zip_release"):
         assert hacs.get("filename"), "zip_release needs filename"
+    if not on_newest_release():
+        # The floor run (requirements_floor.txt) is what hacs.json promises.
+        assert hacs["homeassistant"] == HA_VERSION
     if not hacs.get("content_in_root", False):
         assert (ROOT / "custom_components" / DOMAIN / "manifest.json").is_file()
     HACS_INTEGRATION_MANIFEST_SCHEMA(_load(MANIFEST))

@@ -27,7 +27,7 @@ from simulator.const import Privilege as SimPrivilege
 from simulator.params import IllegalParams
 from simulator.state import WifiNetwork
 
-from .conftest import entry_for, setup_entry
+from .conftest import camera_device, entry_for, setup_entry
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -412,8 +412,7 @@ async def test_target_by_device(
     device_registry: dr.DeviceRegistry,
 ) -> None:
     """A device target reaches its camera; the device's other entities are skipped."""
-    device = device_registry.async_get_device({(DOMAIN, init_integration.unique_id)})
-    assert device is not None
+    device = camera_device(hass, init_integration)
     response = await hass.services.async_call(
         DOMAIN,
         "test_mail",

@@ -25,7 +25,7 @@ from custom_components.foscam_mjpeg.const import (
 from custom_components.foscam_mjpeg.foscam_cgi import Privilege, PtzCommand
 from simulator import CameraConfig, SimulatedCamera, Simulator
 
-from .conftest import entry_for
+from .conftest import camera_device, entry_for
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -38,6 +38,8 @@ type SetUp = Callable[..., Awaitable[MockConfigEntry]]
 def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
     """A configuration directory of the test's own (sentence files go there)."""
     hass.config.config_dir = str(tmp_path)
+    # conversation.reload re-reads configuration.yaml (Home Assistant 2026.x).
+    (tmp_path / "configuration.yaml").write_text("conversation:\n", encoding="utf-8")
     return tmp_path
 
 
@@ -90,8 +92,7 @@ def speech(response: intent.IntentResponse) -> str:
 def rename(hass: HomeAssistant, entry: MockConfigEntry, name: str) -> None:
     """Give the camera's device a name of the user's."""
     registry = dr.async_get(hass)
-    device = registry.async_get_device({(DOMAIN, entry.unique_id)})
-    assert device is not None
+    device = camera_device(hass, entry)
     registry.async_update_device(device.id, name_by_user=name)
 
 
@@ -377,3 +378,19 @@ async def test_unwritable_config(
     entry = await set_up(sim_camera, **VOICE_OPTIONS)
     assert entry.state.name == "LOADED"
     assert "Cannot update the voice sentence files" in caplog.text
+
+
+async def test_broken_configuration_yaml(
+    hass: HomeAssistant,
+    agent: None,
+    set_up: SetUp,
+    sim_camera: SimulatedCamera,
+    config_dir: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The agent's reload re-reads configuration.yaml: a broken one is only logged."""
+    (config_dir / "configuration.yaml").write_text("conversation: [\n", encoding="utf-8")
+    entry = await set_up(sim_camera, **VOICE_OPTIONS)
+    assert entry.state.name == "LOADED"
+    assert "The conversation agent did not reload" in caplog.text
+    assert sentence_file(config_dir, "en").is_file()

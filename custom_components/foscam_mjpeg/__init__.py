@@ -7,7 +7,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
-import voluptuous as vol
 
 from .const import (
     CONF_DISCOVERY,
@@ -33,6 +32,7 @@ from .foscam_cgi import FoscamAuthenticationError, FoscamError, Privilege
 from .helpers import client_from_data
 from .services import async_setup_services
 from .stream_hub import StreamHub
+from .validation import vol
 from .voice import async_setup_voice
 
 PLATFORMS: list[Platform] = [
@@ -95,9 +95,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: FoscamConfigEntry) -> bo
         ),
         name=entry.title,
     )
-    entry.runtime_data = FoscamRuntimeData(client, coordinator, hub, dict(options))
+    entry.runtime_data = FoscamRuntimeData(client, coordinator, hub)
     entry.async_on_unload(hub.async_shutdown)
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
 
     _async_check_empty_password(hass, entry, granted)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -113,12 +112,6 @@ async def async_remove_entry(hass: HomeAssistant, entry: FoscamConfigEntry) -> N
     """Forget the repair issues of a removed camera."""
     for issue in ("empty_admin_password", "privilege_reduced"):
         ir.async_delete_issue(hass, DOMAIN, f"{issue}_{entry.entry_id}")
-
-
-async def _async_options_updated(hass: HomeAssistant, entry: FoscamConfigEntry) -> None:
-    """Apply changed options by reloading; data updates reload on their own."""
-    if dict(entry.options) != entry.runtime_data.options:
-        await hass.config_entries.async_reload(entry.entry_id)
 
 
 def _async_sync_privilege(

@@ -9,7 +9,7 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
-    OptionsFlow,
+    OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import callback
@@ -29,7 +29,6 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.typing import DiscoveryInfoType
-import voluptuous as vol
 
 from .const import (
     CONF_FRAME_RATE,
@@ -68,6 +67,7 @@ from .foscam_cgi import (
     Status,
 )
 from .helpers import async_validate_camera, client_from_data
+from .validation import vol
 
 DEFAULT_USERNAME: Final = "admin"
 
@@ -399,8 +399,8 @@ class FoscamConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
-class FoscamOptionsFlow(OptionsFlow):
-    """Stream, polling and pan/tilt options (applied by reloading the entry)."""
+class FoscamOptionsFlow(OptionsFlowWithReload):
+    """Stream, polling and pan/tilt options (Home Assistant reloads the entry)."""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import timedelta
+import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,25 @@ class FoscamData:
     misc: Misc | None = None
 
 
+class _LostCameraAsWarning(logging.Filter):
+    """Log the coordinator's "camera lost" line at warning level, not error.
+
+    An unreachable camera is an expected condition for these devices (reboots,
+    Wi-Fi). The coordinator logs the loss once and the recovery once (info);
+    unexpected exceptions (logged with a traceback) stay errors.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Lower the level of a failure logged without a traceback."""
+        if record.levelno == logging.ERROR and record.exc_info is None:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+COORDINATOR_LOGGER = LOGGER.getChild("coordinator")
+COORDINATOR_LOGGER.addFilter(_LostCameraAsWarning())
+
+
 def privilege_from_int(value: int) -> Privilege:
     """Clamp a privilege code from the camera or the entry to a known level."""
     return Privilege(min(max(int(value), Privilege.VISITOR), Privilege.ADMINISTRATOR))
@@ -75,9 +95,9 @@ class FoscamCoordinator(DataUpdateCoordinator[FoscamData]):
         )
         super().__init__(
             hass,
-            LOGGER,
+            COORDINATOR_LOGGER,
             config_entry=entry,
-            name=f"{DOMAIN} {entry.title}",
+            name=entry.title,
             update_interval=scan_interval,
         )
 
@@ -90,31 +110,6 @@ class FoscamCoordinator(DataUpdateCoordinator[FoscamData]):
         """Re-read the settings now, after a write changed them."""
         self._settings_due = 0.0
         await self.async_request_refresh()
-
-    async def _async_refresh(
-        self,
-        log_failures: bool = True,
-        raise_on_auth_failed: bool = False,
-        scheduled: bool = False,
-        raise_on_entry_error: bool = False,
-    ) -> None:
-        """Refresh, logging a lost camera once as a warning (not an error).
-
-        An unreachable camera is an expected condition for these devices
-        (reboots, Wi-Fi); the base class would log it at error level.
-        Recovery is logged once at info level by the base class.
-        """
-        was_available = self.last_update_success
-        await super()._async_refresh(
-            log_failures=False,
-            raise_on_auth_failed=raise_on_auth_failed,
-            scheduled=scheduled,
-            raise_on_entry_error=raise_on_entry_error,
-        )
-        if log_failures and was_available and not self.last_update_success:
-            LOGGER.warning(
-                "%s is unavailable: %s", self.config_entry.title, self.last_exception
-            )
 
     async def _async_update_data(self) -> FoscamData:
         """Fetch the status, and the settings when they are due."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 
@@ -20,8 +20,6 @@ class FoscamRuntimeData:
     client: FoscamCamera
     coordinator: FoscamCoordinator
     hub: StreamHub
-    # The options this runtime was built with; a change means reload.
-    options: dict[str, Any]
 
 
 type FoscamConfigEntry = ConfigEntry[FoscamRuntimeData]

@@ -33,9 +33,9 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
-import voluptuous as vol
 
 from .const import DOMAIN
+from .validation import vol
 
 # Trigger type == the binary sensor's key (unique_id suffix).
 TRIGGER_TYPES: Final = ("motion", "sound", "input_alarm")

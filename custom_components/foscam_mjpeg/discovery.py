@@ -11,7 +11,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv, discovery_flow
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.start import async_at_started
-import voluptuous as vol
 
 from .const import (
     CONF_DISCOVERY_TARGETS,
@@ -21,6 +20,7 @@ from .const import (
     LOGGER,
 )
 from .foscam_cgi import BROADCAST_ADDRESS, DISCOVERY_PORT, FoscamError, discover
+from .validation import vol
 
 type DiscoveryTarget = tuple[str, int]
 

@@ -28,10 +28,12 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.helpers.device_registry import format_mac
-from homeassistant.helpers.service import async_extract_referenced_entity_ids
+from homeassistant.helpers.target import (
+    TargetSelection,
+    async_extract_referenced_entity_ids,
+)
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonObjectType, JsonValueType
-import voluptuous as vol
 
 from .const import DOMAIN
 from .data import FoscamConfigEntry
@@ -46,6 +48,7 @@ from .foscam_cgi import (
 )
 from .helpers import translate_camera_errors
 from .ptz import STEP_DIRECTIONS, async_ptz_move
+from .validation import vol
 
 ATTR_DIRECTION: Final = "direction"
 ATTR_DURATION: Final = "duration"
@@ -312,7 +315,7 @@ def async_get_targets(hass: HomeAssistant, call: ServiceCall) -> list[CameraTarg
             if entity.platform == DOMAIN and entity.domain == Platform.CAMERA
         }
     else:
-        selected = async_extract_referenced_entity_ids(hass, call)
+        selected = async_extract_referenced_entity_ids(hass, TargetSelection(call.data))
         explicit = selected.referenced
         candidates = selected.referenced | selected.indirectly_referenced
     targets: list[CameraTarget] = []

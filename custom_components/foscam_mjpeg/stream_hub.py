@@ -461,7 +461,10 @@ class StreamHub:
             )
             task.add_done_callback(self._snapshot_done)
         # One caller timing out must not cancel the request the others wait for.
-        return await asyncio.shield(task)
+        # (Not asyncio.shield: since Python 3.14 it reports the request's error
+        # as unhandled once the caller that shielded it is cancelled.)
+        await asyncio.wait((task,))
+        return task.result()
 
     async def _fetch_snapshot(self) -> bytes:
         try:

@@ -40,7 +40,6 @@ from homeassistant.helpers import (
     translation,
 )
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
-import voluptuous as vol
 
 from .const import CONF_VOICE_SENTENCES, DEFAULT_VOICE_SENTENCES, DOMAIN, LOGGER
 from .data import FoscamConfigEntry
@@ -48,6 +47,7 @@ from .entity import cgi_allowed
 from .foscam_cgi import PRESET_COUNT, Direction, PtzCommand
 from .helpers import translate_camera_errors
 from .ptz import async_ptz_move
+from .validation import vol
 
 SLOT_CAMERA: Final = "foscam_camera"
 SLOT_PAN: Final = "foscam_pan_direction"
@@ -168,9 +168,13 @@ class SentenceFiles:
                 return
             self._written = wanted
             if changed and self.hass.services.has_service("conversation", "reload"):
-                await self.hass.services.async_call(
-                    "conversation", "reload", blocking=True
-                )
+                try:
+                    await self.hass.services.async_call(
+                        "conversation", "reload", blocking=True
+                    )
+                except HomeAssistantError as err:
+                    # Since 2026.x the reload re-reads configuration.yaml first.
+                    LOGGER.warning("The conversation agent did not reload: %s", err)
 
 
 # -- intents -----------------------------------------------------------------
@@ -217,11 +221,10 @@ def voice_cameras(hass: HomeAssistant) -> list[VoiceCamera]:
     registry = dr.async_get(hass)
     cameras = []
     for entry in hass.config_entries.async_loaded_entries(DOMAIN):
-        device = registry.async_get_device(
-            identifiers={(DOMAIN, entry.unique_id or "")}
-        )
-        if voice_enabled(entry) and device is not None:
-            cameras.append(VoiceCamera(entry, device))
+        # One device per camera entry: the camera itself.
+        devices = dr.async_entries_for_config_entry(registry, entry.entry_id)
+        if voice_enabled(entry) and devices:
+            cameras.append(VoiceCamera(entry, devices[0]))
     return cameras
 
 

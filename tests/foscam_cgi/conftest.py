@@ -281,7 +281,7 @@ class RawCamera:
             if reply is not None:
                 writer.write(reply)
                 await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError):
+        except ConnectionError, asyncio.IncompleteReadError:
             pass
         finally:
             writer.close()

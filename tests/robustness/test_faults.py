@@ -421,7 +421,7 @@ async def test_password_changed_while_streaming(
     records = our_records(caplog, logging.INFO)
     assert sorted(messages(records)) == [
         "INFO Stream of Front door lost (camera closed the stream)",
-        "WARNING Front door is unavailable: "
+        "WARNING Authentication failed while fetching Front door data: "
         "The camera rejected the username or password",
         f"WARNING Stream of Front door refused: videostream.cgi on "
         f"127.0.0.1:{sim_camera.port}: HTTP 401",

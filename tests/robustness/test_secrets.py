@@ -100,7 +100,7 @@ class Evidence:
         """Keep the text (JSON where possible) of something user-visible."""
         try:
             text = json.dumps(value, default=repr, ensure_ascii=False)
-        except (TypeError, ValueError):
+        except TypeError, ValueError:
             text = repr(value)
         self.texts.append((origin, text))
 

@@ -12,11 +12,18 @@ import aiohttp
 import pytest
 import yarl
 
+from custom_components.foscam_mjpeg.foscam_cgi.client import basic_authorization
 from simulator import CameraConfig, SimulatedCamera, Simulator
 
-ADMIN = aiohttp.BasicAuth("admin", "admin")
-OPERATOR = aiohttp.BasicAuth("operator", "operator")
-VISITOR = aiohttp.BasicAuth("visitor", "visitor")
+
+def basic(user: str, password: str) -> dict[str, str]:
+    """Request headers carrying HTTP Basic credentials (UTF-8)."""
+    return {"Authorization": basic_authorization(user, password)}
+
+
+ADMIN = basic("admin", "admin")
+OPERATOR = basic("operator", "operator")
+VISITOR = basic("visitor", "visitor")
 
 
 @pytest.fixture(autouse=True)
@@ -73,13 +80,15 @@ async def fetch(
     cam: SimulatedCamera,
     path: str,
     *,
-    auth: aiohttp.BasicAuth | None = ADMIN,
+    auth: Mapping[str, str] | None = ADMIN,
+    headers: Mapping[str, str] | None = None,
     **kwargs: Any,
 ) -> tuple[int, bytes, Mapping[str, str]]:
     """GET (or POST with data=) a CGI; returns status, body, headers."""
     method = "POST" if "data" in kwargs else "GET"
     url = yarl.URL(f"{cam.base_url}/{path}", encoded=True)
-    async with session.request(method, url, auth=auth, **kwargs) as resp:
+    sent = {**(auth or {}), **(headers or {})}
+    async with session.request(method, url, headers=sent, **kwargs) as resp:
         return resp.status, await resp.read(), resp.headers
 
 

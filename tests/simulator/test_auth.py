@@ -9,7 +9,7 @@ import pytest
 
 from simulator import SimulatedCamera
 
-from .conftest import fetch, parse_vars, query
+from .conftest import basic, fetch, parse_vars, query
 
 
 @pytest.mark.parametrize(
@@ -21,9 +21,7 @@ async def test_check_user_both_methods(
 ) -> None:
     """check_user echoes user and pwd and reports pri on the 1/2/3 scale."""
     expected = {"user": user, "pwd": pwd, "pri": pri}
-    _, body, _ = await fetch(
-        session, cam, "check_user.cgi", auth=aiohttp.BasicAuth(user, pwd)
-    )
+    _, body, _ = await fetch(session, cam, "check_user.cgi", auth=basic(user, pwd))
     assert parse_vars(body) == expected
     _, body, _ = await fetch(
         session, cam, query("check_user.cgi", user=user, pwd=pwd), auth=None
@@ -78,7 +76,7 @@ async def test_query_credentials_win_over_bad_basic(
         session,
         cam,
         "check_user.cgi?user=visitor&pwd=visitor",
-        auth=aiohttp.BasicAuth("x", "y"),
+        auth=basic("x", "y"),
     )
     assert status == 200
 
@@ -124,7 +122,7 @@ async def test_utf8_and_special_characters_in_passwords(
     cam.state.settings.users[3].pri = 1
     path = query("check_user.cgi", user="ü#&", pwd="%+ '\"é")
     assert parse_vars((await fetch(session, cam, path, auth=None))[1])["pri"] == 2
-    auth = aiohttp.BasicAuth("ü#&", "%+ '\"é", encoding="utf-8")
+    auth = basic("ü#&", "%+ '\"é")
     assert (
         parse_vars((await fetch(session, cam, "check_user.cgi", auth=auth))[1])["user"]
         == "ü#&"

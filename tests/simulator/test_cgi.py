@@ -10,7 +10,7 @@ import pytest
 from simulator import CameraConfig, Privilege, SimulatedCamera, Simulator
 from simulator.cgi_handlers import CGI_TABLE
 
-from .conftest import ADMIN, OPERATOR, VISITOR, fetch, parse_vars, query
+from .conftest import ADMIN, OPERATOR, VISITOR, basic, fetch, parse_vars, query
 
 # Straight from the vendor document's per-CGI "Permission" lines.
 DOCUMENTED: dict[str, Privilege | None] = {
@@ -172,9 +172,9 @@ async def _status(
     session: aiohttp.ClientSession,
     cam: SimulatedCamera,
     name: str,
-    auth: aiohttp.BasicAuth | None,
+    auth: dict[str, str] | None,
 ) -> int:
-    async with session.get(f"{cam.base_url}/{name}", auth=auth) as resp:
+    async with session.get(f"{cam.base_url}/{name}", headers=auth) as resp:
         return resp.status  # streams: headers only
 
 
@@ -185,17 +185,14 @@ async def test_permissions(
     for name, required in DOCUMENTED.items():
         if required is None:
             assert await _status(session, cam, name, None) == 200
-            assert (
-                await _status(session, cam, name, aiohttp.BasicAuth("admin", "x"))
-                == 200
-            )
+            assert await _status(session, cam, name, basic("admin", "x")) == 200
             continue
-        async with session.get(f"{cam.base_url}/{name}", auth=BELOW[required]) as resp:
+        async with session.get(
+            f"{cam.base_url}/{name}", headers=BELOW[required]
+        ) as resp:
             assert resp.status == 401, name
             assert resp.headers["WWW-Authenticate"] == 'Basic realm="ipcamera"'
-        assert (
-            await _status(session, cam, name, aiohttp.BasicAuth("admin", "x")) == 401
-        ), name
+        assert await _status(session, cam, name, basic("admin", "x")) == 401, name
         assert await _status(session, cam, name, LOGIN[required]) == 200, name
         assert cam.counters.requests[name] == 3, name
 

@@ -10,7 +10,7 @@ import pytest
 
 from simulator import AlarmStatus, CameraConfig, SimulatedCamera
 
-from .conftest import fetch, parse_vars, wait_until
+from .conftest import ADMIN, fetch, parse_vars, wait_until
 
 
 async def test_offline_refuses_then_comes_back(
@@ -18,9 +18,7 @@ async def test_offline_refuses_then_comes_back(
 ) -> None:
     """Offline closes the listening socket (connection refused) and cuts streams."""
     port = cam.port
-    async with session.get(
-        f"{cam.base_url}/videostream.cgi", auth=aiohttp.BasicAuth("admin", "admin")
-    ) as resp:
+    async with session.get(f"{cam.base_url}/videostream.cgi", headers=ADMIN) as resp:
         await resp.content.readexactly(1000)
         await cam.set_offline(True)
         assert not cam.online

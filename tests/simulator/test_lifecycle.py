@@ -19,7 +19,9 @@ async def test_stop_leaves_nothing_behind(session: aiohttp.ClientSession) -> Non
     sim = Simulator([CameraConfig(), CameraConfig(reboot_downtime=30)], admin_port=0)
     await sim.start()
     first, second = sim.cameras
-    async with session.get(f"{first.base_url}/videostream.cgi", auth=VISITOR) as resp:
+    async with session.get(
+        f"{first.base_url}/videostream.cgi", headers=VISITOR
+    ) as resp:
         await resp.content.readexactly(5000)
         first.trigger_alarm(AlarmStatus.MOTION, 60)
         second.start_reboot()

@@ -25,7 +25,7 @@ async def stream(
     session: aiohttp.ClientSession, cam: SimulatedCamera, path: str = "videostream.cgi"
 ) -> AsyncIterator[aiohttp.ClientResponse]:
     """An open stream response (closed on exit)."""
-    async with session.get(f"{cam.base_url}/{path}", auth=VISITOR) as resp:
+    async with session.get(f"{cam.base_url}/{path}", headers=VISITOR) as resp:
         yield resp
 
 

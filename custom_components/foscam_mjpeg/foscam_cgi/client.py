@@ -8,6 +8,7 @@ request has an explicit timeout and every reply body is size-capped.
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import fields
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Final, Self, Unpack
 from urllib.parse import quote, quote_from_bytes
 
 import aiohttp
+from aiohttp import hdrs
 from yarl import URL
 
 from .const import (
@@ -98,6 +100,12 @@ _QUERY_NAMES: Final[Mapping[str, Mapping[str, str]]] = {
 
 type Query = Mapping[str, object]
 type FormFactory = Callable[[], aiohttp.FormData]
+
+
+def basic_authorization(username: str, password: str) -> str:
+    """Return the Authorization header value for HTTP Basic auth (UTF-8, RFC 7617)."""
+    token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    return f"Basic {token}"
 
 
 class AuthMode(StrEnum):
@@ -302,15 +310,17 @@ class FoscamCamera:
         form: FormFactory | None,
         client_timeout: aiohttp.ClientTimeout,
     ) -> aiohttp.ClientResponse:
-        auth = None
+        headers = None
         if mode is AuthMode.BASIC and self._has_credentials:
-            auth = aiohttp.BasicAuth(self.username, self._password, encoding="utf-8")
+            headers = {
+                hdrs.AUTHORIZATION: basic_authorization(self.username, self._password)
+            }
         _LOGGER.debug("%s on %s (%s auth)", cgi, self._where, mode)
         try:
             return await self._get_session().request(
                 "POST" if form else "GET",
                 self._url(cgi, query, mode),
-                auth=auth,
+                headers=headers,
                 data=form() if form else None,
                 timeout=client_timeout,
                 allow_redirects=False,

@@ -257,7 +257,7 @@ class Status:
             return None
         try:
             return datetime.fromtimestamp(self.now, UTC)
-        except (OverflowError, OSError, ValueError):
+        except OverflowError, OSError, ValueError:
             return None
 
 
