@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import aiohttp
 
-from demo.ha_config import write_network
+from demo.ha_config import http_yaml, write_network
 
 from .procs import (
     LOOPBACK,
@@ -114,7 +114,7 @@ class HomeAssistantProcess:
             ha_configuration_yaml(
                 writer="the benchmark harness (benchmarks/ha_process.py)",
                 name="Benchmark",
-                port=self.port,
+                http=http_yaml(self.config_dir, self.port),
                 frontend=str(frontend),
                 discovery_port=free_port(),
                 components=("onboarding", "camera", "diagnostics", "bench_probe"),

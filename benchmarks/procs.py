@@ -199,7 +199,7 @@ def ha_configuration_yaml(
     *,
     writer: str,
     name: str,
-    port: int,
+    http: str,
     frontend: str,
     discovery_port: int,
     components: tuple[str, ...],
@@ -208,6 +208,8 @@ def ha_configuration_yaml(
 
     hass_frontend is not installed: `frontend` points at an empty stub tree
     (the API is all the harness uses). `components` are set up with no options.
+    `http` is demo.ha_config.http_yaml's answer (empty on releases that keep the
+    HTTP settings in storage).
     """
     extra = "".join(f"{component}:\n" for component in components)
     return f"""\
@@ -221,10 +223,7 @@ homeassistant:
   unit_system: metric
   country: US
   currency: EUR
-http:
-  server_host: {LOOPBACK}
-  server_port: {port}
-frontend:
+{http}frontend:
   development_repo: {frontend}
 {extra}foscam_mjpeg:
   discovery:

@@ -29,7 +29,7 @@ from typing import Any, Final
 
 import aiohttp
 
-from demo.ha_config import write_network
+from demo.ha_config import http_yaml, write_network
 
 from .procs import ManagedProcess, free_port, ha_configuration_yaml, rss_bytes
 
@@ -386,7 +386,7 @@ class Soak:
             ha_configuration_yaml(
                 writer="benchmarks/soak.py for one soak run",
                 name="Soak",
-                port=self.http_port,
+                http=http_yaml(config, self.http_port),
                 frontend=str(frontend),
                 discovery_port=self.discovery_port,
                 components=("soak_probe",),

@@ -155,14 +155,17 @@ class BrowserCheck:
             f"(() => {{ const d = {dialog}; return d && __deep.byText('Submit', d)[0]; }})()",
             "the Submit button",
         )
+        # "Finish" until 2026.10; the 2026.11 frontend's "Name and assign" step
+        # says "Skip and finish" while the name and area are left as they are.
+        finish = (
+            f"(() => {{ const d = {dialog}; return d && (__deep.byText('Finish', d)[0]"
+            " || __deep.byText('Skip and finish', d)[0]); })()"
+        )
         await self.browser.click_element(
-            f"(() => {{ const d = {dialog}; return d && __deep.byText('Finish', d)[0]; }})()",
-            "the success step's Finish button",
-            within=60,
+            finish, "the success step's Finish button", within=60
         )
         await self.browser.wait_for(
-            f"(() => {{ const d = {dialog}; return !d || !__deep.byText('Finish', d).length; }})()",
-            "the config flow dialog to close",
+            f"(() => !{finish})()", "the config flow dialog to close"
         )
         say(f"browser-check: added {alias!r} through the config flow dialog")
 

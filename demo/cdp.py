@@ -126,7 +126,10 @@ class Chromium:
         self.width = width
         self.height = height
         self.executable = (
-            executable or shutil.which("chromium") or shutil.which("chromium-browser")
+            executable
+            or os.environ.get("CHROMIUM")
+            or shutil.which("chromium")
+            or shutil.which("chromium-browser")
         )
         self._process: asyncio.subprocess.Process | None = None
         self._session: aiohttp.ClientSession | None = None

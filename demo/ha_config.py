@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from datetime import UTC, datetime
 import json
 import os
 from pathlib import Path
@@ -20,6 +21,7 @@ import uuid
 
 import bcrypt
 
+LOOPBACK: Final = "127.0.0.1"
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 TEMPLATE: Final = Path(__file__).resolve().parent / "config" / "configuration.yaml"
 INTEGRATION: Final = REPO_ROOT / "custom_components" / "foscam_mjpeg"
@@ -46,7 +48,9 @@ def write_configuration(
     """Write configuration.yaml and link the integration into custom_components/."""
     config_dir.mkdir(parents=True, exist_ok=True)
     text = Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
-        http_port=http_port, discovery_port=discovery_port
+        http_port=http_port,
+        discovery_port=discovery_port,
+        http=http_yaml(config_dir, http_port),
     )
     (config_dir / "configuration.yaml").write_text(text, encoding="utf-8")
     custom = config_dir / "custom_components"
@@ -79,6 +83,41 @@ def write_network(config_dir: Path) -> None:
         storage / "core.network",
         _store("core.network", 1, {"configured_adapters": loopback_adapters()}),
     )
+
+
+def http_yaml(config_dir: Path, port: int) -> str:
+    """Serve on 127.0.0.1:port only; return the ``http:`` YAML this release needs.
+
+    Since 2026.11 Home Assistant keeps the HTTP settings in ``.storage/http``: it
+    migrates an ``http:`` YAML block once, as a *pending* change the user must
+    confirm in the UI within five minutes, or it reverts to port 8123 on every
+    interface. So on such a release the settings are written there as the
+    confirmed (stable) ones, on every start, and no YAML is returned. Older
+    releases get the YAML block.
+    """
+    try:
+        from homeassistant.components.http import config as http_config
+    except ImportError:  # pragma: no cover - this environment has no Home Assistant
+        http_config = None
+    wanted = {"server_host": [LOOPBACK], "server_port": port}
+    if http_config is None or not hasattr(http_config, "HTTP_STORAGE_SCHEMA"):
+        return f"http:\n  server_host: {LOOPBACK}\n  server_port: {port}\n"
+    stable = {
+        **http_config.HTTP_STORAGE_SCHEMA(wanted),
+        "created_at": datetime.now(UTC).isoformat(),
+        "error": None,
+        "error_message": None,
+    }
+    storage = config_dir / ".storage"
+    storage.mkdir(parents=True, exist_ok=True)
+    body = _store(
+        http_config.STORAGE_KEY,
+        http_config.STORAGE_VERSION,
+        {"stable": stable, "pending": None, "yaml_migration_done": True},
+    )
+    body["minor_version"] = http_config.STORAGE_MINOR_VERSION
+    _write_private(storage / http_config.STORAGE_KEY, body)
+    return ""
 
 
 def is_onboarded(config_dir: Path) -> bool:

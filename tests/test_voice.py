@@ -389,7 +389,9 @@ async def test_broken_configuration_yaml(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The agent's reload re-reads configuration.yaml: a broken one is only logged."""
-    (config_dir / "configuration.yaml").write_text("conversation: [\n", encoding="utf-8")
+    (config_dir / "configuration.yaml").write_text(
+        "conversation: [\n", encoding="utf-8"
+    )
     entry = await set_up(sim_camera, **VOICE_OPTIONS)
     assert entry.state.name == "LOADED"
     assert "The conversation agent did not reload" in caplog.text
