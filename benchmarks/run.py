@@ -21,6 +21,7 @@ import json
 import os
 from pathlib import Path
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -975,13 +976,16 @@ def machine_meta() -> dict[str, Any]:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    rev = subprocess.run(
-        ["git", "describe", "--always", "--dirty"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    # scripts/bench passes the revision in: the Debian root it may run in has no git.
+    rev = os.environ.get("FOSCAM_MJPEG_GIT_REV", "")
+    if not rev and shutil.which("git"):
+        rev = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
     return {
         "cpus": os.cpu_count(),
         "cpu_model": model,
