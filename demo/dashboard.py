@@ -38,7 +38,7 @@ The simulated cameras were found by the UDP search and wait under
 
 1. Click **Add** on *{aliases[0]}*.
 2. Keep user name **{username}**, enter password **{password}**, click
-   **Submit**, then **Finish**. Do the same for {others}.
+   **Submit**, then **Skip and finish** (or name the device and pick an area). Do the same for {others}.
 
 This dashboard fills itself in as soon as a camera is added.
 """
