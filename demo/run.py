@@ -594,7 +594,9 @@ class Demo:
                 f"  1. Log in, open Settings → Devices & services; under Discovered, click"
                 f' Add on "{first}".',
                 f"  2. User name {CAMERA_USERNAME}, password {CAMERA_PASSWORD}, Submit,"
-                " Skip and finish. The same for " + ", ".join(f'"{o}"' for o in others) + ".",
+                " Skip and finish. The same for "
+                + ", ".join(f'"{o}"' for o in others)
+                + ".",
                 f'  Then open "{dashboard.TITLE}" in the sidebar.'
                 " (scripts/demo --auto adds them for you.)",
             ]
