@@ -718,6 +718,7 @@ async def test_options_flow(hass: HomeAssistant, config_entry: MockConfigEntry) 
     [
         (CONF_PTZ_DEGREE, 2),
         (CONF_SCAN_INTERVAL, 4),
+        (CONF_SCAN_INTERVAL, 9),
         (CONF_PTZ_DURATION, 6),
         (CONF_FRAME_RATE, "2"),
         (CONF_RESOLUTION, "qqvga"),

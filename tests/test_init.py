@@ -9,7 +9,11 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import CONF_PASSWORD, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -27,7 +31,7 @@ from custom_components.foscam_mjpeg.foscam_cgi import Privilege
 from simulator import CameraConfig, SimulatedCamera, Simulator, UserAccount
 from simulator.const import Privilege as SimPrivilege
 
-from .conftest import camera_device, entry_for, setup_entry
+from .conftest import camera_device, entity_id, entry_for, setup_entry, state_of
 
 CAMERA = "camera.front_door"
 
@@ -345,3 +349,28 @@ async def test_alias_renamed_on_camera_keeps_device_name(
     await hass.async_block_till_done()
     device = camera_device(hass, init_integration)
     assert device.name == "Front door"
+
+
+async def test_settings_changed_on_the_camera_show_up(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    sim_camera: SimulatedCamera,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A setting changed in the camera's own web page appears within the interval.
+
+    Only Home Assistant's clock moves here (no freezer): the settings have
+    their own coordinator on Home Assistant's scheduler, not a cadence kept
+    with the process's monotonic clock.
+    """
+    switch = entity_id(entity_registry, "switch", sim_camera, "motion_detection")
+    sim_camera.state.settings.alarm.motion_armed = 1
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert state_of(hass, switch) == "off"  # only the status was polled
+
+    async_fire_time_changed(
+        hass, dt_util.utcnow() + SETTINGS_REFRESH_INTERVAL + timedelta(seconds=1)
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert state_of(hass, switch) == "on"

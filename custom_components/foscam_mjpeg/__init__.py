@@ -23,6 +23,7 @@ from .const import (
 )
 from .coordinator import (
     FoscamCoordinator,
+    FoscamSettingsCoordinator,
     async_create_privilege_issue,
     privilege_from_int,
 )
@@ -81,8 +82,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: FoscamConfigEntry) -> bo
     _async_sync_privilege(hass, entry, configured, granted)
     client.privilege = granted
 
-    coordinator = FoscamCoordinator(hass, entry, client)
+    settings = FoscamSettingsCoordinator(hass, entry, client)
+    await settings.async_config_entry_first_refresh()
+    coordinator = FoscamCoordinator(hass, entry, settings)
     await coordinator.async_config_entry_first_refresh()
+    entry.async_on_unload(coordinator.async_start_following_settings())
 
     options = entry.options
     hub = StreamHub(

@@ -54,6 +54,7 @@ from .const import (
     DOMAIN,
     FRAME_RATE_OPTIONS,
     LOGGER,
+    MIN_SCAN_INTERVAL,
     PTZ_MODE_DURATION,
     PTZ_MODE_STEP,
     RESOLUTION_OPTIONS,
@@ -143,8 +144,10 @@ OPTIONS_SCHEMA: Final = vol.Schema(
         vol.Required(CONF_FRAME_RATE, default=DEFAULT_FRAME_RATE): _select(
             list(FRAME_RATE_OPTIONS), "frame_rate"
         ),
+        # The embedded web servers crash when hammered (README): 10 s is the
+        # fastest status poll offered.
         vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): vol.All(
-            _number(5, 300, 1), vol.Coerce(int)
+            _number(MIN_SCAN_INTERVAL, 300, 1), vol.Coerce(int)
         ),
         vol.Required(CONF_PTZ_MODE, default=DEFAULT_PTZ_MODE): _select(
             [PTZ_MODE_DURATION, PTZ_MODE_STEP], "ptz_mode"

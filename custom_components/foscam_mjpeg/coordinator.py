@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+import contextlib
+from dataclasses import dataclass
 from datetime import timedelta
 import logging
 import time
 from typing import TYPE_CHECKING
 
 from homeassistant.const import CONF_NAME
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -20,12 +22,14 @@ from .const import (
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
+    MIN_SCAN_INTERVAL,
     SETTINGS_REFRESH_INTERVAL,
 )
 from .foscam_cgi import (
     CameraParams,
     FoscamAuthenticationError,
     FoscamCamera,
+    FoscamConnectionError,
     FoscamError,
     Misc,
     Params,
@@ -39,7 +43,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class FoscamData:
-    """What the coordinator knows about the camera.
+    """What the coordinators know about the camera (status and settings).
 
     Settings are None when the user's privilege cannot read them, or when the
     camera stopped granting that privilege (entities built on them go unavailable).
@@ -78,27 +82,54 @@ def privilege_from_int(value: int) -> Privilege:
     return Privilege(min(max(int(value), Privilege.VISITOR), Privilege.ADMINISTRATOR))
 
 
-class FoscamCoordinator(DataUpdateCoordinator[FoscamData]):
-    """Polls get_status.cgi, and the settings CGIs on a slower cadence."""
+@dataclass(frozen=True, slots=True)
+class FoscamSettings:
+    """The camera's settings, as far as the user's privilege can read them."""
+
+    camera_params: CameraParams | None = None
+    params: Params | None = None
+    misc: Misc | None = None
+
+
+@contextlib.contextmanager
+def _translated_update_errors() -> Iterator[None]:
+    """Camera errors as the coordinators' translated update errors."""
+    try:
+        yield
+    except FoscamAuthenticationError as err:
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="invalid_auth"
+        ) from err
+    except FoscamError as err:
+        raise UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="update_failed",
+            translation_placeholders={"error": str(err)},
+        ) from err
+
+
+class FoscamSettingsCoordinator(DataUpdateCoordinator[FoscamSettings]):
+    """Reads the settings CGIs every SETTINGS_REFRESH_INTERVAL (and after writes).
+
+    A second coordinator on Home Assistant's scheduler, as core wled and
+    reolink keep their slow data: settings changed on the camera's own web
+    page show up within the interval.
+    """
 
     config_entry: FoscamConfigEntry
 
     def __init__(
         self, hass: HomeAssistant, entry: FoscamConfigEntry, client: FoscamCamera
     ) -> None:
-        """Initialise the coordinator for a config entry."""
+        """Initialise the settings coordinator for a config entry."""
         self.client = client
         self.privilege = privilege_from_int(entry.data[CONF_PRIVILEGE])
-        self._settings_due = 0.0
-        scan_interval = timedelta(
-            seconds=entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
-        )
         super().__init__(
             hass,
             COORDINATOR_LOGGER,
             config_entry=entry,
-            name=entry.title,
-            update_interval=scan_interval,
+            name=f"{entry.title} settings",
+            update_interval=SETTINGS_REFRESH_INTERVAL,
         )
 
     @property
@@ -106,52 +137,35 @@ class FoscamCoordinator(DataUpdateCoordinator[FoscamData]):
         """Whether the configured user may read and write the camera's settings."""
         return self.privilege >= Privilege.ADMINISTRATOR
 
-    async def async_request_settings_refresh(self) -> None:
-        """Re-read the settings now, after a write changed them."""
-        self._settings_due = 0.0
-        await self.async_request_refresh()
+    async def _async_update_data(self) -> FoscamSettings:
+        """Read the settings the user's privilege allows.
 
-    async def _async_update_data(self) -> FoscamData:
-        """Fetch the status, and the settings when they are due."""
-        try:
-            status = await self.client.get_status()
-            status_time = time.time()
-            if time.monotonic() < self._settings_due and self.data is not None:
-                return replace(self.data, status=status, status_time=status_time)
+        An unreachable camera keeps the last settings: the status poll makes
+        the entities unavailable and logs the loss once.
+        """
+        with _translated_update_errors():
             try:
-                data = await self._async_read_settings(status, status_time)
-            except FoscamAuthenticationError:
-                await self._async_handle_auth_error()
-                data = await self._async_read_settings(status, status_time)
-        except FoscamAuthenticationError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="invalid_auth"
-            ) from err
-        except FoscamError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"error": str(err)},
-            ) from err
-        self._settings_due = (
-            time.monotonic() + SETTINGS_REFRESH_INTERVAL.total_seconds()
-        )
-        return data
+                return await self._async_read_checked()
+            except FoscamConnectionError:
+                if self.data is None:
+                    raise
+                return self.data
 
-    async def _async_read_settings(
-        self, status: Status, status_time: float
-    ) -> FoscamData:
+    async def _async_read_checked(self) -> FoscamSettings:
+        try:
+            return await self._async_read()
+        except FoscamAuthenticationError:
+            await self._async_handle_auth_error()
+            return await self._async_read()
+
+    async def _async_read(self) -> FoscamSettings:
         # get_status.cgi answers anonymously; get_camera_params.cgi (visitor level)
         # is the poll that notices a changed password.
         camera_params = await self.client.get_camera_params()
         if not self.is_admin:
-            return FoscamData(status, status_time, camera_params)
-        return FoscamData(
-            status,
-            status_time,
-            camera_params,
-            await self.client.get_params(),
-            await self.client.get_misc(),
+            return FoscamSettings(camera_params)
+        return FoscamSettings(
+            camera_params, await self.client.get_params(), await self.client.get_misc()
         )
 
     async def _async_handle_auth_error(self) -> None:
@@ -161,7 +175,7 @@ class FoscamCoordinator(DataUpdateCoordinator[FoscamData]):
         user's level. check_user.cgi tells them apart: if it fails too, the
         credentials are wrong (FoscamAuthenticationError propagates: reauth).
         If it grants less than configured, keep running at the granted level
-        and raise a repair issue; the stored privilege changes on reload.
+        and raise a repair issue; reloading the entry applies the new level.
         """
         user = await self.client.check_user()
         granted = privilege_from_int(user.privilege)
@@ -178,6 +192,88 @@ class FoscamCoordinator(DataUpdateCoordinator[FoscamData]):
         )
         self.privilege = granted
         self.client.privilege = granted
+
+
+class FoscamCoordinator(DataUpdateCoordinator[FoscamData]):
+    """Polls get_status.cgi; the settings come from FoscamSettingsCoordinator."""
+
+    config_entry: FoscamConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: FoscamConfigEntry,
+        settings: FoscamSettingsCoordinator,
+    ) -> None:
+        """Initialise the status coordinator for a config entry."""
+        self.settings = settings
+        self.client = settings.client
+        # Entries saved before the 10 s minimum may still hold a faster poll.
+        scan_interval = max(
+            entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
+            MIN_SCAN_INTERVAL,
+        )
+        super().__init__(
+            hass,
+            COORDINATOR_LOGGER,
+            config_entry=entry,
+            name=entry.title,
+            update_interval=timedelta(seconds=scan_interval),
+        )
+
+    @property
+    def privilege(self) -> Privilege:
+        """The level the camera grants the configured user (it can drop at runtime)."""
+        return self.settings.privilege
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the configured user may read and write the camera's settings."""
+        return self.settings.is_admin
+
+    @callback
+    def async_start_following_settings(self) -> CALLBACK_TYPE:
+        """Merge every settings update into this coordinator's data.
+
+        The listener also keeps the settings coordinator polling (a coordinator
+        without listeners does not schedule its next refresh).
+        """
+        return self.settings.async_add_listener(self._async_settings_updated)
+
+    @callback
+    def _async_settings_updated(self) -> None:
+        """New settings, or the settings failed (the entities go unavailable)."""
+        if self.data is not None and self.settings.last_update_success:
+            self.data = self._merge(self.data.status, self.data.status_time)
+        self.async_update_listeners()
+
+    async def async_request_settings_refresh(self) -> None:
+        """Re-read the settings and the status now, after a write changed them."""
+        await self.settings.async_request_refresh()
+        await self.async_request_refresh()
+
+    def _merge(self, status: Status, status_time: float) -> FoscamData:
+        settings = self.settings.data
+        return FoscamData(
+            status,
+            status_time,
+            settings.camera_params,
+            settings.params,
+            settings.misc,
+        )
+
+    async def _async_update_data(self) -> FoscamData:
+        """Fetch the status; carry the newest settings along."""
+        if self.data is not None and isinstance(
+            self.settings.last_exception, ConfigEntryAuthFailed
+        ):
+            # The settings poll found the login rejected and reauth runs: stop
+            # polling the camera until the entry is set up again.
+            self.update_interval = None
+            return self.data
+        with _translated_update_errors():
+            status = await self.client.get_status()
+        return self._merge(status, time.time())
 
 
 def async_create_privilege_issue(

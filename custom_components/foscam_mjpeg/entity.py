@@ -101,13 +101,17 @@ class FoscamEntity(CoordinatorEntity[FoscamCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Unavailable while the camera no longer grants the entity's CGI.
+        """Unavailable while the camera fails, or no longer grants the entity's CGI.
 
         The privilege can be reduced on the camera at runtime (see the
         coordinator); the entity set itself only changes on reload.
         """
         description = self.entity_description
-        return super().available and (
-            not isinstance(description, FoscamEntityDescription)
-            or cgi_allowed(self.coordinator, description.cgi)
+        return (
+            super().available
+            and self.coordinator.settings.last_update_success
+            and (
+                not isinstance(description, FoscamEntityDescription)
+                or cgi_allowed(self.coordinator, description.cgi)
+            )
         )

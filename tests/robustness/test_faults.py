@@ -141,14 +141,14 @@ async def viewers(
 def count_stream_attempts(entry: MockConfigEntry) -> list[float]:
     """Record when the hub opens a camera stream (time.monotonic())."""
     client = entry.runtime_data.client
-    original = client.stream_frames
+    original = client.open_mjpeg
     attempts: list[float] = []
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         attempts.append(time.monotonic())
         return original(*args, **kwargs)
 
-    client.stream_frames = counting
+    client.open_mjpeg = counting
     return attempts
 
 
@@ -406,7 +406,7 @@ async def test_password_changed_while_streaming(
     async with asyncio.timeout(5):
         while await response.content.read(64 * 1024):
             pass  # the hub ends the viewer once the camera refuses the stream
-    coordinator._settings_due = 0.0  # the next poll reads a CGI that needs the login
+    await coordinator.settings.async_refresh()  # read the settings CGIs now
     await coordinator.async_refresh()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
@@ -421,7 +421,7 @@ async def test_password_changed_while_streaming(
     records = our_records(caplog, logging.INFO)
     assert sorted(messages(records)) == [
         "INFO Stream of Front door lost (camera closed the stream)",
-        "WARNING Authentication failed while fetching Front door data: "
+        "WARNING Authentication failed while fetching Front door settings data: "
         "The camera rejected the username or password",
         f"WARNING Stream of Front door refused: videostream.cgi on "
         f"127.0.0.1:{sim_camera.port}: HTTP 401",
@@ -448,7 +448,7 @@ async def _reduce_privilege(
     sim_camera.state.settings.users[0].pri = 1  # operator on the 0..2 scale
     coordinator = entry.runtime_data.coordinator
     for _ in range(3):
-        coordinator._settings_due = 0.0
+        await coordinator.settings.async_refresh()  # read the settings CGIs now
         await coordinator.async_refresh()
     assert coordinator.privilege is Privilege.OPERATOR
     return entry

@@ -232,7 +232,7 @@ async def _run_cases(
     coordinator = entry.runtime_data.coordinator
 
     async def poll() -> None:
-        coordinator._settings_due = 0.0  # read the settings CGIs every time
+        await coordinator.settings.async_refresh()  # read the settings CGIs now
         await coordinator.async_refresh()
 
     for name, case in cases.items():

@@ -324,7 +324,7 @@ async def _scenario(
     # Polling, settings, actions, entity commands, a still and the stream.
     coordinator = runtime.coordinator
     for _ in range(2):
-        coordinator._settings_due = 0.0
+        await coordinator.settings.async_refresh()  # read the settings CGIs now
         await coordinator.async_refresh()
     await _use_everything(hass, evidence)
     client = await hass_client()
@@ -350,10 +350,11 @@ async def _scenario(
 
     # The password changes on the camera: failures, reauth with a typo, success.
     camera.state.settings.users[0].pwd = SECRET2
-    coordinator._settings_due = 0.0
+    await coordinator.settings.async_refresh()  # read the settings CGIs now
     await coordinator.async_refresh()
-    if coordinator.last_exception is not None:
-        evidence.exception("last_exception auth", coordinator.last_exception)
+    for polled in (coordinator, coordinator.settings):
+        if polled.last_exception is not None:
+            evidence.exception("last_exception auth", polled.last_exception)
     await _use_everything(hass, evidence)
     (reauth,) = flows.async_progress_by_handler(DOMAIN)
     result = evidence.flow(await flows.async_configure(reauth["flow_id"]))
