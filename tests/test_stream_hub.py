@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import (
     AsyncGenerator,
-    AsyncIterator,
     Awaitable,
     Callable,
     Sequence,
@@ -34,7 +33,9 @@ from custom_components.foscam_mjpeg.foscam_cgi import (
     FoscamCamera,
     FoscamConnectionError,
     FoscamTimeoutError,
+    FrameHandler,
     FrameRate,
+    FrameStream,
     Resolution,
 )
 from custom_components.foscam_mjpeg.stream_hub import StreamHub, multipart_part
@@ -62,24 +63,22 @@ class FakeClient:
         self.snapshot_gate.set()
         self.snapshot_error: Exception | None = None
 
-    async def stream_frames(
-        self, resolution: Resolution | None = None, rate: FrameRate | None = None
-    ) -> AsyncIterator[bytes]:
-        """Yield queued frames; an exception item is raised, None ends the stream."""
+    async def open_mjpeg(
+        self,
+        on_frame: FrameHandler,
+        resolution: Resolution | None = None,
+        rate: FrameRate | None = None,
+        *,
+        stall_timeout: float,
+    ) -> FrameStream:
+        """A connection fed from the queue; an exception item ends it with that
+        error, None ends it in order."""
         if self.connect_errors:
             raise self.connect_errors.pop(0)
         self.current += 1
         self.total += 1
         self.peak = max(self.peak, self.current)
-        try:
-            while (item := await self.items.get()) is not None:
-                if isinstance(item, Exception):
-                    raise item
-                yield item
-        finally:
-            if self.close_delay:
-                await asyncio.sleep(self.close_delay)
-            self.current -= 1
+        return FakeStream(self, on_frame, stall_timeout)
 
     async def snapshot(self) -> bytes:
         """Count the request, wait for the gate, fail or answer."""
@@ -88,6 +87,40 @@ class FakeClient:
         if self.snapshot_error is not None:
             raise self.snapshot_error
         return b"snapshot"
+
+
+class FakeStream(FrameStream):
+    """The real consumer side (frame handler, stall timer) on a scripted feed."""
+
+    def __init__(
+        self, client: FakeClient, on_frame: FrameHandler, stall_timeout: float
+    ) -> None:
+        """Start feeding the client's queued items."""
+        super().__init__("videostream.cgi on fake", on_frame, stall_timeout)
+        self._client = client
+        self._arm()
+        self._task = asyncio.create_task(self._feed())
+
+    async def _feed(self) -> None:
+        error: Exception | None = None
+        try:
+            while (item := await self._client.items.get()) is not None:
+                if isinstance(item, Exception):
+                    error = item
+                    break
+                self._deliver(item)
+        except asyncio.CancelledError:
+            pass
+        except Exception as err:  # a hub bug ends the connection
+            error = err
+        finally:
+            if self._client.close_delay:
+                await asyncio.sleep(self._client.close_delay)
+            self._client.current -= 1
+            self._ended(error)
+
+    def _close_transport(self) -> None:
+        self._task.cancel()
 
 
 def make_hub(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 import sys
@@ -59,8 +58,9 @@ RECONNECT_MAX: Final = 4.0
 # right after its first frame is not reconnected to twice a second.
 STABLE_AFTER: Final = 10.0
 # Stall watchdog: no usable frame for max(STALL_MIN, STALL_FRAMES frame
-# periods) replaces the connection. The client's per-read timeout does not
-# catch a camera that keeps trickling bytes or sends parts that are no JPEG.
+# periods) replaces the connection (the connection's one stall timer; a
+# camera that keeps trickling bytes or sends parts that are no JPEG is caught
+# as well as a silent one).
 STALL_MIN: Final = 10.0
 STALL_FRAMES: Final = 5
 STILL_MAX_AGE: Final = 1.0
@@ -348,43 +348,35 @@ class StreamHub:
 
     async def _read_upstream(self) -> None:
         """Read one stream connection until it ends, fanning frames out."""
-        frames: AsyncIterator[bytes] = self._client.stream_frames(
-            self._resolution, self._rate
-        )
-        loop = asyncio.get_running_loop()
         stall = self._stall_timeout
-        # One watchdog timer per connection, moved forward at most every stall/4
-        # seconds (not a new timeout per frame): it fires between stall and
-        # 1.25 * stall seconds after the last usable frame.
-        slack = stall / 4
+        stream = await self._client.open_mjpeg(
+            self._on_frame, self._resolution, self._rate, stall_timeout=stall
+        )
         try:
-            async with asyncio.timeout(stall + slack) as watchdog:
-                moved_at = loop.time()
-                async for jpeg in frames:
-                    if not jpeg.startswith(JPEG_SOI):
-                        # Not a JPEG (a lying Content-Length, garbage parts):
-                        # never handed to browsers or used as a still.
-                        self._frames_invalid += 1
-                        continue
-                    if (now := loop.time()) - moved_at > slack:
-                        watchdog.reschedule(now + stall + slack)
-                        moved_at = now
-                    part = multipart_part(jpeg)
-                    self._latest_jpeg = jpeg
-                    self._latest_part = part
-                    self._latest_time = time.monotonic()
-                    self._frames_received += 1
-                    if not self._connected:
-                        self._on_connected()
-                    self._fan_out(part)
-        except TimeoutError:
-            if not watchdog.expired():
-                raise
+            await stream.wait_closed()
+        except FoscamTimeoutError:
+            # The connection's stall timer: no usable frame for that long.
             raise FoscamTimeoutError(f"no frame for {stall:g} s") from None
         finally:
             # Close this connection before any reconnect (stream slots are few).
-            if (aclose := getattr(frames, "aclose", None)) is not None:
-                await aclose()
+            await stream.aclose()
+
+    def _on_frame(self, jpeg: bytes) -> bool:
+        """One frame of the camera (called as it is read); False if unusable."""
+        if not jpeg.startswith(JPEG_SOI):
+            # Not a JPEG (a lying Content-Length, garbage parts): never handed
+            # to browsers or used as a still, and no sign of a live stream.
+            self._frames_invalid += 1
+            return False
+        part = multipart_part(jpeg)
+        self._latest_jpeg = jpeg
+        self._latest_part = part
+        self._latest_time = time.monotonic()
+        self._frames_received += 1
+        if not self._connected:
+            self._on_connected()
+        self._fan_out(part)
+        return True
 
     def _fan_out(self, part: bytes) -> None:
         """Hand one frame to every viewer.

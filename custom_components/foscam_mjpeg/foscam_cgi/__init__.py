@@ -53,7 +53,7 @@ from .exceptions import (
     FoscamResponseError,
     FoscamTimeoutError,
 )
-from .mjpeg import parse_boundary, read_mjpeg_frames
+from .mjpeg import MjpegParser, parse_boundary, read_mjpeg_frames
 from .models import (
     AlarmParams,
     AlarmSettings,
@@ -83,6 +83,7 @@ from .models import (
 )
 from .parser import Value, format_vars, parse_vars
 from .ptz import direction_command
+from .stream import FrameHandler, FrameStream, MjpegConnection
 
 __all__ = [
     "BROADCAST_ADDRESS",
@@ -117,7 +118,9 @@ __all__ = [
     "FoscamPrivilegeError",
     "FoscamResponseError",
     "FoscamTimeoutError",
+    "FrameHandler",
     "FrameRate",
+    "FrameStream",
     "FtpMode",
     "FtpParams",
     "FtpSettings",
@@ -130,6 +133,8 @@ __all__ = [
     "MailTls",
     "Misc",
     "MiscSettings",
+    "MjpegConnection",
+    "MjpegParser",
     "MsnParams",
     "MsnSettings",
     "MsnStatus",

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Mapping,
+    Sequence,
+)
 from contextlib import asynccontextmanager
 from dataclasses import fields
 from enum import StrEnum
 import logging
-import os
 import re
 from types import TracebackType
-from typing import TYPE_CHECKING, Final, Self, Unpack
+from typing import TYPE_CHECKING, Final, Protocol, Self, Unpack
 from urllib.parse import quote, quote_from_bytes
 
 import aiohttp
@@ -47,9 +53,9 @@ from .exceptions import (
     FoscamNotSupportedError,
     FoscamPrivilegeError,
     FoscamResponseError,
-    FoscamTimeoutError,
+    connection_error,
 )
-from .mjpeg import DEFAULT_MAX_FRAME_SIZE, parse_boundary, read_mjpeg_frames
+from .mjpeg import DEFAULT_MAX_FRAME_SIZE, parse_boundary
 from .models import (
     AlarmSettings,
     CameraParams,
@@ -74,6 +80,7 @@ from .models import (
 )
 from .parser import Value, parse_vars
 from .ptz import direction_command
+from .stream import FrameHandler, FrameQueue, MjpegConnection, http_get
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -99,6 +106,17 @@ _QUERY_NAMES: Final[Mapping[str, Mapping[str, str]]] = {
 }
 
 type Query = Mapping[str, object]
+
+
+class _Reply(Protocol):
+    """A reply whose status is known (aiohttp's, or a stream connection)."""
+
+    status: int
+
+    def close(self) -> None:
+        """Drop the connection."""
+
+
 type FormFactory = Callable[[], aiohttp.FormData]
 
 
@@ -265,12 +283,14 @@ class FoscamCamera:
 
     def _connection_error(self, cgi: str, err: BaseException) -> FoscamConnectionError:
         """A message without the URL (it may carry the password in query mode)."""
-        if isinstance(err, TimeoutError):
-            return FoscamTimeoutError(f"{cgi} on {self._where}: timed out")
-        detail = type(err).__name__
-        if isinstance(err, OSError) and err.errno:
-            detail += f" ({os.strerror(err.errno)})"
-        return FoscamConnectionError(f"{cgi} on {self._where}: {detail}")
+        return connection_error(f"{cgi} on {self._where}", err)
+
+    def _auth_headers(self, mode: AuthMode) -> dict[str, str] | None:
+        if mode is AuthMode.BASIC and self._has_credentials:
+            return {
+                hdrs.AUTHORIZATION: basic_authorization(self.username, self._password)
+            }
+        return None
 
     def _privilege_too_low(self, cgi: str) -> Privilege | None:
         """The privilege ``cgi`` needs if the known account privilege is lower."""
@@ -310,17 +330,12 @@ class FoscamCamera:
         form: FormFactory | None,
         client_timeout: aiohttp.ClientTimeout,
     ) -> aiohttp.ClientResponse:
-        headers = None
-        if mode is AuthMode.BASIC and self._has_credentials:
-            headers = {
-                hdrs.AUTHORIZATION: basic_authorization(self.username, self._password)
-            }
         _LOGGER.debug("%s on %s (%s auth)", cgi, self._where, mode)
         try:
             return await self._get_session().request(
                 "POST" if form else "GET",
                 self._url(cgi, query, mode),
-                headers=headers,
+                headers=self._auth_headers(mode),
                 data=form() if form else None,
                 timeout=client_timeout,
                 allow_redirects=False,
@@ -343,37 +358,53 @@ class FoscamCamera:
         client_timeout = client_timeout or aiohttp.ClientTimeout(
             total=self.request_timeout
         )
+
+        async def send(mode: AuthMode) -> aiohttp.ClientResponse:
+            return await self._send(cgi, query, mode, form, client_timeout)
+
+        response = await self._send_checked(cgi, send)
+        try:
+            yield response
+        finally:
+            response.close()
+
+    async def _send_checked[R: _Reply](
+        self, cgi: str, send: Callable[[AuthMode], Awaitable[R]]
+    ) -> R:
+        """A 200 reply of ``send``: with the one-time Basic -> query fallback on 401.
+
+        Any other status closes the reply and raises.
+        """
         mode = self.auth_mode
-        response = await self._send(cgi, query, mode, form, client_timeout)
+        reply = await send(mode)
         try:
             if (
-                response.status == 401
+                reply.status == 401
                 and mode is AuthMode.BASIC
                 and self._has_credentials
                 and self._may_fall_back(cgi)
                 and self._privilege_too_low(cgi) is None
             ):
                 # Some firmware rejects Basic but accepts query credentials.
-                response.close()
-                response = await self._send(
-                    cgi, query, AuthMode.QUERY, form, client_timeout
-                )
-                if response.status == 401:
+                reply.close()
+                reply = await send(AuthMode.QUERY)
+                if reply.status == 401:
                     self._note_fallback_refused(cgi)
                 else:
                     _LOGGER.debug("%s accepts query credentials only", self._where)
                     self.auth_mode = AuthMode.QUERY
-            if response.status == 401:
+            if reply.status == 401:
                 raise self._unauthorized(cgi)
-            if response.status == 404:
+            if reply.status == 404:
                 raise FoscamNotSupportedError(f"{cgi} on {self._where}: HTTP 404")
-            if response.status != 200:
+            if reply.status != 200:
                 raise FoscamConnectionError(
-                    f"{cgi} on {self._where}: HTTP {response.status}"
+                    f"{cgi} on {self._where}: HTTP {reply.status}"
                 )
-            yield response
-        finally:
-            response.close()
+        except BaseException:
+            reply.close()
+            raise
+        return reply
 
     async def _read(
         self, cgi: str, response: aiohttp.ClientResponse, max_size: int
@@ -498,15 +529,19 @@ class FoscamCamera:
             query.update((k, v) for k, v in changes.items() if v is not None)
             self._ok(cgi, await self._fetch(cgi, query))
 
-    def _stream_timeout(self, rate: FrameRate | int | None) -> aiohttp.ClientTimeout:
-        """No total limit; a read may wait for a few frame periods."""
+    def _stream_read_timeout(self, rate: FrameRate | int | None) -> float:
+        """How long a stream may go without data: a few frame periods at least."""
         fps = to_enum(FrameRate)(rate)
         period = 1 / fps.fps if isinstance(fps, FrameRate) else 1.0
+        return max(self.request_timeout, 3 * period)
+
+    def _stream_timeout(self, rate: FrameRate | int | None) -> aiohttp.ClientTimeout:
+        """No total limit; a read may wait for a few frame periods."""
         return aiohttp.ClientTimeout(
             total=None,
             connect=self.request_timeout,
             sock_connect=self.request_timeout,
-            sock_read=max(self.request_timeout, 3 * period),
+            sock_read=self._stream_read_timeout(rate),
         )
 
     # --- status, video -------------------------------------------------------------
@@ -527,6 +562,68 @@ class FoscamCamera:
         error = FoscamNotSupportedError if _looks_foreign(body) else FoscamResponseError
         raise error(f"snapshot.cgi on {self._where}: not a JPEG")
 
+    async def open_mjpeg(
+        self,
+        on_frame: FrameHandler,
+        resolution: Resolution | int | None = None,
+        rate: FrameRate | int | None = None,
+        *,
+        stall_timeout: float | None = None,
+        max_frame_size: int = DEFAULT_MAX_FRAME_SIZE,
+    ) -> MjpegConnection:
+        """Open videostream.cgi; each JPEG goes to ``on_frame`` as it completes.
+
+        Returns once the camera has answered 200 with a multipart reply; the
+        connection then runs until the camera ends it, no usable frame came for
+        ``stall_timeout`` seconds (default: the request timeout, or 3 frame
+        periods if longer) or it is closed. Not serialised with the other
+        requests; each call opens a connection of its own (not the session's).
+        """
+        cgi = "videostream.cgi"
+        query = {"resolution": resolution, "rate": rate}
+        if stall_timeout is None:
+            stall_timeout = self._stream_read_timeout(rate)
+
+        async def send(mode: AuthMode) -> MjpegConnection:
+            url = self._url(cgi, query, mode)
+            request = http_get(
+                url.raw_path_qs, url.raw_authority, self._auth_headers(mode)
+            )
+            connection = MjpegConnection(
+                f"{cgi} on {self._where}",
+                request,
+                on_frame,
+                stall_timeout,
+                max_frame_size=max_frame_size,
+            )
+            _LOGGER.debug("%s on %s (%s auth)", cgi, self._where, mode)
+            loop = asyncio.get_running_loop()
+            try:
+                async with asyncio.timeout(self.request_timeout):
+                    await loop.create_connection(
+                        lambda: connection, self.host, self.port
+                    )
+                    await connection.head_received()
+            except (OSError, TimeoutError) as err:
+                connection.close()
+                raise self._connection_error(cgi, err) from None
+            except BaseException:
+                connection.close()
+                raise
+            return connection
+
+        connection = await self._send_checked(cgi, send)
+        try:
+            try:
+                boundary = parse_boundary(connection.headers.get("content-type", ""))
+            except FoscamResponseError as err:
+                raise FoscamResponseError(f"{cgi} on {self._where}: {err}") from None
+            connection.start(boundary)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
     async def stream_frames(
         self,
         resolution: Resolution | int | None = None,
@@ -536,35 +633,20 @@ class FoscamCamera:
     ) -> AsyncGenerator[bytes]:
         """JPEG frames of videostream.cgi until the camera ends the stream.
 
-        Not serialised with the other requests; each call opens a connection.
+        ``open_mjpeg`` for a consumer that pulls: reading pauses while two
+        frames wait. Each call opens a connection.
         """
-        cgi = "videostream.cgi"
-        query = {"resolution": resolution, "rate": rate}
-        async with self._open(
-            cgi, query, client_timeout=self._stream_timeout(rate)
-        ) as response:
-            try:
-                boundary = parse_boundary(response.headers.get("Content-Type", ""))
-            except FoscamResponseError as err:
-                raise FoscamResponseError(f"{cgi} on {self._where}: {err}") from None
-            frames = read_mjpeg_frames(
-                response.content, boundary, max_frame_size=max_frame_size
-            )
-            try:
-                while True:
-                    try:
-                        frame = await anext(frames)
-                    except StopAsyncIteration:
-                        return
-                    except FoscamResponseError as err:
-                        raise FoscamResponseError(
-                            f"{cgi} on {self._where}: {err}"
-                        ) from None
-                    except (aiohttp.ClientError, OSError, TimeoutError) as err:
-                        raise self._connection_error(cgi, err) from None
-                    yield frame
-            finally:
-                await frames.aclose()
+        queue = FrameQueue()
+        connection = await self.open_mjpeg(
+            queue.put, resolution, rate, max_frame_size=max_frame_size
+        )
+        try:
+            queue.attach(connection)
+            while (frame := await queue.get()) is not None:
+                yield frame
+            await connection.wait_closed()
+        finally:
+            await connection.aclose()
 
     async def videostream_asf(
         self,

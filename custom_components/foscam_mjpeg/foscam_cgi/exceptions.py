@@ -6,6 +6,7 @@ the password) and never a credential.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -56,3 +57,16 @@ class FoscamResponseError(FoscamError):
 
 class FoscamNotSupportedError(FoscamResponseError):
     """Answers HTTP but is not a CGI v1.x camera (or lacks this CGI)."""
+
+
+def connection_error(label: str, err: BaseException) -> FoscamConnectionError:
+    """``err`` (an OSError, timeout or transport error) as raised by this package.
+
+    ``label`` names the CGI and ``host:port``; the message never has the URL.
+    """
+    if isinstance(err, TimeoutError):
+        return FoscamTimeoutError(f"{label}: timed out")
+    detail = type(err).__name__
+    if isinstance(err, OSError) and err.errno:
+        detail += f" ({os.strerror(err.errno)})"
+    return FoscamConnectionError(f"{label}: {detail}")
