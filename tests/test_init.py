@@ -14,12 +14,14 @@ from homeassistant.helpers import (
     entity_registry as er,
     issue_registry as ir,
 )
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.foscam_mjpeg.const import (
     CONF_PRIVILEGE,
@@ -213,10 +215,14 @@ async def test_privilege_reduced_at_runtime(
         "granted": "operator",
     }
 
-    # On reload the lower level is stored and the entity set follows it.
+    # On reload the lower level is stored, the entity set follows it and the
+    # issue, now resolved, is gone.
     await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
     assert init_integration.data[CONF_PRIVILEGE] == Privilege.OPERATOR
+    assert not issue_registry.async_get_issue(
+        DOMAIN, f"privilege_reduced_{init_integration.entry_id}"
+    )
 
     # Restoring the level on the camera clears the issue at the next setup.
     sim_camera.state.settings.users[0].pri = 2
@@ -226,6 +232,48 @@ async def test_privilege_reduced_at_runtime(
     assert not issue_registry.async_get_issue(
         DOMAIN, f"privilege_reduced_{init_integration.entry_id}"
     )
+
+
+async def test_privilege_repair_fixed_by_the_user(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    sim_camera: SimulatedCamera,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Settings → Repairs → the issue → Submit: the entry reloads and the issue clears."""
+    assert await async_setup_component(hass, "repairs", {})
+    sim_camera.state.settings.users[0].pri = 1  # operator on the camera's 0..2 scale
+    await init_integration.runtime_data.coordinator.settings.async_refresh()
+    issue_id = f"privilege_reduced_{init_integration.entry_id}"
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.is_fixable
+
+    client = await hass_client()
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+    )
+    assert response.status == 200
+    flow = await response.json()
+    assert flow["step_id"] == "confirm"
+    assert flow["description_placeholders"] == {
+        "name": "Front door",
+        "configured": "administrator",
+        "granted": "operator",
+    }
+    response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}")
+    assert response.status == 200
+    assert (await response.json())["type"] == "create_entry"
+    await hass.async_block_till_done()
+
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert init_integration.data[CONF_PRIVILEGE] == Privilege.OPERATOR
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    # Still none at the next polls: the entry runs at the granted level.
+    await _tick(hass, freezer, SETTINGS_REFRESH_INTERVAL.total_seconds())
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
 
 async def test_visitor_reads_no_admin_settings(

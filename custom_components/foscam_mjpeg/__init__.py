@@ -19,12 +19,12 @@ from .const import (
     DEFAULT_STREAM_IDLE_TIMEOUT,
     DOMAIN,
     FRAME_RATE_OPTIONS,
+    LOGGER,
     RESOLUTION_OPTIONS,
 )
 from .coordinator import (
     FoscamCoordinator,
     FoscamSettingsCoordinator,
-    async_create_privilege_issue,
     privilege_from_int,
 )
 from .data import FoscamConfigEntry, FoscamRuntimeData
@@ -124,12 +124,21 @@ def _async_sync_privilege(
     configured: Privilege,
     granted: Privilege,
 ) -> None:
-    """Store the privilege the camera grants now; explain a reduction."""
-    issue_id = f"privilege_reduced_{entry.entry_id}"
+    """Store the privilege the camera grants now.
+
+    The entry then runs at that level (its entities follow it), so a
+    "privilege reduced" repair raised while it ran is resolved.
+    """
+    ir.async_delete_issue(hass, DOMAIN, f"privilege_reduced_{entry.entry_id}")
     if granted < configured:
-        async_create_privilege_issue(hass, entry, configured, granted)
-    elif granted > configured:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        LOGGER.warning(
+            "%s: the camera grants this user %s rights instead of %s; the entities"
+            " that need %s rights are not provided",
+            entry.title,
+            granted.name.lower(),
+            configured.name.lower(),
+            configured.name.lower(),
+        )
     if granted != configured:
         hass.config_entries.async_update_entry(
             entry, data={**entry.data, CONF_PRIVILEGE: int(granted)}

@@ -282,17 +282,23 @@ def async_create_privilege_issue(
     configured: Privilege,
     granted: Privilege,
 ) -> None:
-    """Raise the repair issue that explains a reduced privilege."""
+    """Raise the repair issue that explains a reduced privilege.
+
+    Its fix reloads the entry (repairs.py); setup then stores the granted
+    level, builds the entities for it and deletes the issue.
+    """
+    placeholders = {
+        CONF_NAME: entry.title,
+        "configured": configured.name.lower(),
+        "granted": granted.name.lower(),
+    }
     ir.async_create_issue(
         hass,
         DOMAIN,
         f"privilege_reduced_{entry.entry_id}",
-        is_fixable=False,
+        is_fixable=True,
         severity=ir.IssueSeverity.WARNING,
         translation_key="privilege_reduced",
-        translation_placeholders={
-            CONF_NAME: entry.title,
-            "configured": configured.name.lower(),
-            "granted": granted.name.lower(),
-        },
+        translation_placeholders=placeholders,
+        data={"entry_id": entry.entry_id, **placeholders},
     )
