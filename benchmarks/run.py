@@ -15,7 +15,7 @@ import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
 import contextlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 import itertools
 import json
 import os
@@ -30,6 +30,7 @@ from typing import Any, Final
 
 import aiohttp
 
+from . import cold_start, floor
 from .ha_process import HomeAssistantProcess
 from .metrics import (
     distinct,
@@ -80,6 +81,8 @@ class Plan:
     scale_cameras: int = 50
     scale_settle_s: float = 15.0
     scale_window_s: float = 60.0
+    cold_starts: int = 20
+    dashboard_cameras: int = 4
 
 
 QUICK: Final = Plan(
@@ -440,14 +443,16 @@ async def add_foscam(ha: HomeAssistantProcess, port: int) -> Camera:
     return Camera(FOSCAM, entry["entry_id"], await ha.camera_entity(entry["entry_id"]))
 
 
-async def add_mjpeg(ha: HomeAssistantProcess, sim: SimulatorProcess) -> Camera:
-    """An mjpeg entry on videostream.cgi / snapshot.cgi of simulated camera 0."""
+async def add_mjpeg(
+    ha: HomeAssistantProcess, sim: SimulatorProcess, index: int = 0
+) -> Camera:
+    """An mjpeg entry on videostream.cgi / snapshot.cgi of simulated camera ``index``."""
     entry = await ha.config_flow(
         MJPEG,
         {
-            "name": "MJPEG Sim",
-            "mjpeg_url": sim.stream_url(0),
-            "still_image_url": sim.snapshot_url(0),
+            "name": f"MJPEG Sim {index}" if index else "MJPEG Sim",
+            "mjpeg_url": sim.stream_url(index),
+            "still_image_url": sim.snapshot_url(index),
             "password": "",
             "verify_ssl": False,
         },
@@ -516,7 +521,9 @@ async def run_streaming(ctx: Context) -> None:
     sim = SimulatorProcess(REPO, ctx.bench_dir / "simulator-stream.log", ctx.control)
     ha: HomeAssistantProcess | None = None
     try:
-        await sim.start(1, stream_limit=None)
+        # Cameras 1.. serve the dashboard cold start only (their entries are
+        # added for it at the end, so their polling is in no CPU window).
+        await sim.start(plan.dashboard_cameras, stream_limit=None)
         ha, foscam, mjpeg = await setup_stream_ha(ctx, sim, ctx.integration)
         await asyncio.sleep(3)
         note_load(ctx, "stream idle")
@@ -568,10 +575,57 @@ async def run_streaming(ctx: Context) -> None:
         results["hub_stats"] = (
             (await ha.diagnostics(foscam.entry_id)).get("data", {}).get("stream_hub")
         )
+        note_load(ctx, "bare relay")
+        results["floor"] = await floor.measure_relay(
+            sim, ctx.viewers, [10], plan.window_s, warmup=plan.warmup_s
+        )
+        log(f"bare relay: {results['floor']}")
+        results["cold_start"] = await run_cold_starts(ctx, ha, sim, foscam, mjpeg)
     finally:
         if ha is not None:
             await ha.stop()
         await sim.stop()
+
+
+async def run_cold_starts(
+    ctx: Context,
+    ha: HomeAssistantProcess,
+    sim: SimulatorProcess,
+    foscam: Camera,
+    mjpeg: Camera,
+) -> list[dict[str, Any]]:
+    """First frame with no stream open: 1 camera, then a dashboard opened at once."""
+    plan = ctx.plan
+    extra = range(1, plan.dashboard_cameras)
+    cameras = {
+        FOSCAM: [foscam, *[await add_foscam(ha, sim.camera_port(i)) for i in extra]],
+        MJPEG: [mjpeg, *[await add_mjpeg(ha, sim, i) for i in extra]],
+    }
+    await asyncio.sleep(3)  # the new entries' first polls are over
+    indexes = tuple(range(plan.dashboard_cameras))
+    urls = {cold_start.CAMERA: [sim.stream_url(i) for i in indexes]}
+    for integration, entries in cameras.items():
+        urls[integration] = [
+            f"{ha.base_url}/api/camera_proxy_stream/{camera.entity_id}"
+            f"?token={await ha.camera_token(camera.entity_id)}"
+            for camera in entries
+        ]
+    rows = []
+    for width in (1, plan.dashboard_cameras):
+        for label, group in urls.items():
+            note_load(ctx, f"{label} cold start x{width}")
+            row = await cold_start.measure(
+                sim,
+                ctx.viewers,
+                cold_start.Group(label, tuple(group[:width]), indexes[:width]),
+                plan.cold_starts,
+            )
+            rows.append(row)
+            log(
+                f"{label:>15} cold start x{width}: p50 {row['ttff_p50_ms']} ms, "
+                f"p95 {row['ttff_p95_ms']} ms, failed {row['failed']}"
+            )
+    return rows
 
 
 # Scale
@@ -737,6 +791,22 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             a is not None and b is not None and a <= 0.5 * b,
             f"{a} us vs {b} us (ratio {a / b:.2f})" if a and b else f"{a} vs {b}",
         )
+    relay10 = next(
+        (row for row in streaming.get("floor", []) if row["viewers"] == 10), None
+    )
+    if ours10 and relay10:
+        idle = streaming.get("idle", {}).get("ha_core_pct", 0.0)
+        net = ours10["ha_core_pct"] - idle
+        relay = relay10["cpu_percent_core"]
+        add(
+            "HA CPU at N=10 (net of idle) <= 1.3x the bare relay's",
+            net <= 1.3 * relay,
+            f"{net:.2f} % vs bare asyncio relay {relay:.2f} % of a core "
+            f"(ratio {net / relay:.2f}; relay reading only: "
+            f"{streaming['floor'][0]['cpu_percent_core']:.2f} %)"
+            if relay
+            else f"{net:.2f} % vs {relay}",
+        )
     if ours10:
         idle = streaming.get("idle", {}).get("ha_core_pct", 0.0)
         net = ours10["ha_core_pct"] - idle
@@ -746,6 +816,32 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             f"{net:.2f} % net of idle Home Assistant ({ours10['ha_core_pct']:.2f} % "
             f"total, idle {idle:.2f} %), {ours10['fps_per_viewer_mean']} fps/viewer",
         )
+    cold = streaming.get("cold_start", [])
+    if (bound := cold_start.bound_ms(cold)) is not None:
+        for row in cold:
+            if row["integration"] != FOSCAM:
+                continue
+            p95 = row["ttff_p95_ms"]
+            mjpeg_row: dict[str, Any] = next(
+                (
+                    r
+                    for r in cold
+                    if r["integration"] == MJPEG and r["cameras"] == row["cameras"]
+                ),
+                {},
+            )
+            what = (
+                "first viewer, no stream open"
+                if row["cameras"] == 1
+                else f"{row['cameras']} cameras opened at once (slowest)"
+            )
+            add(
+                f"Cold start, {what}: first frame p95 <= camera's own + 50 ms",
+                p95 is not None and row["failed"] == 0 and p95 <= bound,
+                f"p50/p95 {row['ttff_p50_ms']} / {p95} ms (mjpeg "
+                f"{mjpeg_row.get('ttff_p50_ms')} / {mjpeg_row.get('ttff_p95_ms')} ms); bound "
+                f"{bound:.1f} ms; {row['failed']} of {row['starts']} failed",
+            )
     stills = _by_integration(streaming.get("stills", []), FOSCAM)
     if stills:
         p50 = stills["latency_p50_ms"]
@@ -881,6 +977,25 @@ def render(results: dict[str, Any]) -> str:
                 rows,
             )
         )
+    if relay := streaming.get("floor"):
+        out.append("\nBare asyncio relay (benchmarks.floor), same camera, same run")
+        out.append(
+            table(
+                ["viewers", "relay CPU %core", "fps/viewer (min)", "us/viewer-frame"],
+                [
+                    [
+                        str(row["viewers"]),
+                        fmt(row["cpu_percent_core"], 2),
+                        fmt(row["fps_per_viewer_min"]),
+                        fmt(row["us_per_viewer_frame"], 0),
+                    ]
+                    for row in relay
+                ],
+            )
+        )
+    if cold := streaming.get("cold_start"):
+        out.append("\nCold start: first frame when no stream is open")
+        out.append(cold_start.render(cold))
     if stills := streaming.get("stills"):
         out.append("\nStill image while streaming (/api/camera_proxy)")
         out.append(
@@ -1014,6 +1129,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--only", choices=("streaming", "scale"), help="run one part only"
     )
     parser.add_argument(
+        "--window",
+        type=float,
+        help="seconds per CPU window (default 20; quick 4: CPU time is counted in "
+        "10 ms ticks, so a 4 s window resolves 0.25 %% of a core)",
+    )
+    parser.add_argument(
         "--integration-src",
         type=Path,
         help="measure this copy of custom_components/foscam_mjpeg (default: the repo's)",
@@ -1037,12 +1158,11 @@ async def main_async(args: argparse.Namespace, results: dict[str, Any]) -> None:
     """Run the selected parts; ``results`` holds what was measured, even on errors."""
     plan = QUICK if args.quick else Plan()
     if args.counts:
-        plan = Plan(
-            **{
-                **asdict(plan),
-                "viewer_counts": tuple(int(c) for c in args.counts.split(",")),
-            }
+        plan = replace(
+            plan, viewer_counts=tuple(int(c) for c in args.counts.split(","))
         )
+    if args.window:
+        plan = replace(plan, window_s=args.window, idle_s=args.window)
     bench_dir = REPO / ".bench"
     bench_dir.mkdir(exist_ok=True)
     results["meta"] = {
