@@ -203,7 +203,8 @@ class MjpegParser:
         return FoscamResponseError(f"stream frame over {limit} bytes")
 
     def _take(self, n: int) -> bytes:
-        data = bytes(self._buf[:n])
+        with memoryview(self._buf) as view:
+            data = bytes(view[:n])  # one copy (a bytearray slice would be two)
         del self._buf[:n]
         return data
 
