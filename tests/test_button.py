@@ -67,6 +67,7 @@ async def press(
 
 
 @pytest.mark.parametrize("orientation", ORIENTATIONS, ids=lambda o: o.name.lower())
+@pytest.mark.usefixtures("enable_all_entities")
 async def test_moves(
     hass: HomeAssistant,
     sim_camera: SimulatedCamera,
@@ -86,6 +87,7 @@ async def test_moves(
         assert not motor_running(sim_camera)
 
 
+@pytest.mark.usefixtures("enable_all_entities")
 async def test_move_flipped_mirrored_and_reversed(
     hass: HomeAssistant, sim_camera: SimulatedCamera, entity_registry: er.EntityRegistry
 ) -> None:
@@ -150,6 +152,7 @@ async def test_move_one_step(
     assert sim_camera.state.ptz.tilt == pytest.approx(tilt + 9)
 
 
+@pytest.mark.usefixtures("enable_all_entities")
 async def test_center_and_patrols(
     hass: HomeAssistant, sim_camera: SimulatedCamera, entity_registry: er.EntityRegistry
 ) -> None:

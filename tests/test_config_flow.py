@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator, Mapping
 from dataclasses import asdict
+from fnmatch import fnmatch
 import json
 from pathlib import Path
 import re
@@ -36,10 +37,11 @@ except ImportError:  # the floor release
         convert as serialize_schema,
     )
 
-from custom_components.foscam_mjpeg import config_flow
+from custom_components.foscam_mjpeg import config_flow, discovery
 from custom_components.foscam_mjpeg.const import (
     CONF_FRAME_RATE,
     CONF_PAN_REVERSED,
+    CONF_PAN_TILT,
     CONF_PRIVILEGE,
     CONF_PTZ_DEGREE,
     CONF_PTZ_DURATION,
@@ -202,13 +204,14 @@ async def test_user_defaults_and_visitor(
 
 
 async def test_user_schema_defaults(hass: HomeAssistant) -> None:
-    """Only the host is mandatory: port 80, user admin, empty password."""
+    """Only the host is mandatory: port 80, user admin, empty password, a motor."""
     result = await start_user(hass)
     assert form_schema(result)({CONF_HOST: "cam.local"}) == {
         CONF_HOST: "cam.local",
         CONF_PORT: 80,
         CONF_USERNAME: "admin",
         CONF_PASSWORD: "",
+        CONF_PAN_TILT: True,
     }
 
 
@@ -246,7 +249,7 @@ async def test_user_errors_then_recover(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {"base": error}
-    assert suggested(result) == user_input
+    assert suggested(result) == {**user_input, CONF_PAN_TILT: True}
 
     await sim_camera.set_offline(False)
     result = await hass.config_entries.flow.async_configure(
@@ -323,7 +326,11 @@ async def test_discovery_new_camera(
         "sys_ver": info["sys_ver"],
         "app_ver": info["app_ver"],
     }
-    assert set(form_schema(result).schema) == {CONF_USERNAME, CONF_PASSWORD}
+    assert set(form_schema(result).schema) == {
+        CONF_USERNAME,
+        CONF_PASSWORD,
+        CONF_PAN_TILT,
+    }
     (flow,) = hass.config_entries.flow.async_progress()
     assert flow["context"]["title_placeholders"] == {"name": "Front door"}
 
@@ -336,7 +343,11 @@ async def test_discovery_new_camera(
         result["flow_id"], {CONF_USERNAME: "admin", CONF_PASSWORD: "wrong"}
     )
     assert result["errors"] == {"base": "invalid_auth"}
-    assert suggested(result) == {CONF_USERNAME: "admin", CONF_PASSWORD: "wrong"}
+    assert suggested(result) == {
+        CONF_USERNAME: "admin",
+        CONF_PASSWORD: "wrong",
+        CONF_PAN_TILT: True,
+    }
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_USERNAME: "operator", CONF_PASSWORD: "operator"}
@@ -347,6 +358,7 @@ async def test_discovery_new_camera(
         **login(sim_camera, "operator", "operator"),
         CONF_PRIVILEGE: int(Privilege.OPERATOR),
     }
+    assert result["options"] == {CONF_PAN_TILT: True}
     assert result["result"].unique_id == format_mac(sim_camera.state.id)
 
 
@@ -657,6 +669,7 @@ async def test_reconfigure_other_camera(
 # --- options ------------------------------------------------------------------
 
 OPTION_DEFAULTS = {
+    CONF_PAN_TILT: True,
     CONF_VOICE_SENTENCES: DEFAULT_VOICE_SENTENCES,
     CONF_RESOLUTION: DEFAULT_RESOLUTION,
     CONF_FRAME_RATE: DEFAULT_FRAME_RATE,
@@ -670,7 +683,7 @@ OPTION_DEFAULTS = {
 
 
 async def test_options_flow(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
-    """All options on one form, voice sentences first; numbers stored typed."""
+    """All options on one form, the motor and voice first; numbers stored typed."""
     config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
@@ -694,6 +707,7 @@ async def test_options_flow(hass: HomeAssistant, config_entry: MockConfigEntry) 
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     expected = {
+        CONF_PAN_TILT: True,
         CONF_VOICE_SENTENCES: True,
         CONF_RESOLUTION: "qvga",
         CONF_FRAME_RATE: "23",
@@ -826,3 +840,96 @@ def test_translations_match_strings() -> None:
     # Selector labels cover every option value.
     assert set(strings["selector"]["frame_rate"]["options"]) == set(FRAME_RATE_OPTIONS)
     assert set(strings["selector"]["resolution"]["options"]) == set(RESOLUTION_OPTIONS)
+
+
+# --- the first camera, from the UI alone ----------------------------------------
+
+
+@pytest.fixture
+def search_simulator(simulator: Simulator) -> Generator[None]:
+    """Aim the user step's search (production: broadcast) at the simulator."""
+    assert simulator.discovery_port is not None
+    target = (("127.0.0.1", simulator.discovery_port),)
+    with (
+        patch.object(discovery, "DEFAULT_TARGETS", target),
+        patch.object(discovery, "DISCOVERY_TIMEOUT", 0.3),
+    ):
+        yield
+
+
+@pytest.mark.usefixtures("search_simulator")
+async def test_user_step_offers_found_cameras(
+    hass: HomeAssistant, sim_camera: SimulatedCamera, mock_setup_entry: AsyncMock
+) -> None:
+    """No YAML, no entry: Add integration searches and lists what answered."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "search_result"
+    assert result["menu_options"] == ["pick_camera", "manual"]
+    assert result["description_placeholders"] == {"count": "1"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "pick_camera"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "pick_camera"
+    mac = format_mac(sim_camera.state.id)
+    assert form_schema(result).schema["camera"].container == {
+        mac: f"Front door ({sim_camera.host}:{sim_camera.port})"
+    }
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"camera": mac}
+    )
+    assert result["step_id"] == "discovery_confirm"
+    assert result["description_placeholders"]["host"] == sim_camera.host
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_USERNAME: "admin", CONF_PASSWORD: "admin", CONF_PAN_TILT: False},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {**login(sim_camera), CONF_PRIVILEGE: 3}
+    assert result["options"] == {CONF_PAN_TILT: False}
+    assert result["result"].unique_id == mac
+
+
+@pytest.mark.usefixtures("search_simulator")
+async def test_user_step_manual_entry_beside_found(
+    hass: HomeAssistant, sim_camera: SimulatedCamera
+) -> None:
+    """The menu's other choice is the address form."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "manual"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {}
+
+
+@pytest.mark.usefixtures("search_simulator")
+async def test_user_step_leaves_out_configured_cameras(
+    hass: HomeAssistant, sim_camera: SimulatedCamera, config_entry: MockConfigEntry
+) -> None:
+    """A camera already set up is not offered: with none left, the form comes."""
+    config_entry.add_to_hass(hass)
+    result = await start_user(hass)
+    assert result["step_id"] == "user"
+
+
+def test_dhcp_matches_camera_vendors() -> None:
+    """The manifest's DHCP matchers start a flow for the vendors' MAC prefixes.
+
+    Home Assistant's DHCP watcher compares the upper-case MAC without
+    separators with fnmatch; registered devices are matched as well.
+    """
+    manifest = json.loads((COMPONENT / "manifest.json").read_text())
+    patterns = [m["macaddress"] for m in manifest["dhcp"] if "macaddress" in m]
+    assert {"registered_devices": True} in manifest["dhcp"]
+    for mac in ("00626E4A0001", "000DC5123456", "78A5DD000001", "E8ABFA000001"):
+        assert any(fnmatch(mac, pattern) for pattern in patterns), mac
+    assert not any(fnmatch("001122334455", pattern) for pattern in patterns)

@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.foscam_mjpeg.const import CONF_PAN_TILT
 from custom_components.foscam_mjpeg.foscam_cgi import Privilege
 from simulator import CameraConfig, SimulatedCamera, Simulator
 
@@ -31,10 +32,8 @@ VISITOR_ENTITIES = {
     ("sensor", "alarm_status"),
     ("sensor", "clock_offset"),
     ("sensor", "ddns_status"),
-    ("sensor", "firmware_version"),
     ("sensor", "msn_status"),
     ("sensor", "upnp_status"),
-    ("sensor", "web_ui_version"),
     ("sensor", "wifi_status"),
 }
 OPERATOR_ENTITIES = VISITOR_ENTITIES | {
@@ -111,6 +110,69 @@ async def test_entities_per_privilege(
         assert sim_camera.counters.requests["get_misc.cgi"] == 0
 
 
+# What a new administrator sees at first: the rest is a click away (entity settings).
+ENABLED_BY_DEFAULT = {
+    ("binary_sensor", "input_alarm"),
+    ("binary_sensor", "motion"),
+    ("binary_sensor", "sound"),
+    ("button", "ptz_center"),
+    ("button", "ptz_down"),
+    ("button", "ptz_left"),
+    ("button", "ptz_right"),
+    ("button", "ptz_up"),
+    ("button", "reboot"),
+    ("button", "sync_clock"),
+    ("number", "brightness"),
+    ("number", "contrast"),
+    ("number", "motion_sensitivity"),
+    ("number", "sound_sensitivity"),
+    ("select", "image_orientation"),
+    ("select", "ptz_preset"),
+    ("select", "resolution"),
+    ("sensor", "alarm_status"),
+    ("sensor", "clock_offset"),
+    ("sensor", "wifi_status"),
+    ("switch", "input_alarm"),
+    ("switch", "io_output"),
+    ("switch", "motion_detection"),
+    ("switch", "sound_detection"),
+}
+PAN_TILT_ENTITIES = {
+    key for key in ADMINISTRATOR_ENTITIES if key[1].startswith(("ptz_", "patrol_"))
+}
+
+
+async def test_lean_entity_set_for_an_administrator(
+    hass: HomeAssistant, sim_camera: SimulatedCamera, entity_registry: er.EntityRegistry
+) -> None:
+    """At most 25 enabled by default (the camera entity included)."""
+    entry = await setup_camera(hass, sim_camera)
+    enabled = {
+        (registered.domain, registered.unique_id.removeprefix(f"{entry.unique_id}_"))
+        for registered in er.async_entries_for_config_entry(
+            entity_registry, entry.entry_id
+        )
+        if registered.disabled_by is None and registered.domain != "camera"
+    }
+    assert enabled == ENABLED_BY_DEFAULT
+    assert len(enabled) + 1 <= 25
+
+
+async def test_fixed_camera_has_no_pan_tilt(
+    hass: HomeAssistant, sim_camera: SimulatedCamera, entity_registry: er.EntityRegistry
+) -> None:
+    """Without a motor: no pad, patrols, patrol rates or preset select."""
+    entry = await setup_camera(hass, sim_camera, options={CONF_PAN_TILT: False})
+    assert keys_of(entity_registry, entry) == ADMINISTRATOR_ENTITIES - PAN_TILT_ENTITIES
+    assert {key[1] for key in PAN_TILT_ENTITIES} >= {
+        "ptz_up",
+        "ptz_center",
+        "patrol_stop",
+        "ptz_preset",
+        "ptz_patrol_rate",
+    }
+
+
 @pytest.mark.freeze_time("2025-05-01 12:00:00.2")
 @pytest.mark.usefixtures("enable_all_entities")
 @pytest.mark.parametrize("privilege", list(Privilege), ids=lambda p: p.name.lower())
@@ -159,11 +221,7 @@ async def test_older_firmware_status_fields(
         keys = keys_of(entity_registry, entry)
         await hass.config_entries.async_unload(entry.entry_id)
 
-    assert keys == {
-        ("sensor", "ddns_status"),
-        ("sensor", "firmware_version"),
-        ("sensor", "upnp_status"),
-    }
+    assert keys == {("sensor", "ddns_status"), ("sensor", "upnp_status")}
 
 
 async def test_presets_disabled_on_camera(

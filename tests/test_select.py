@@ -83,6 +83,7 @@ async def test_preset_restored(
         ("image_orientation", "mirror", "flip", 2),
     ],
 )
+@pytest.mark.usefixtures("enable_all_entities")
 async def test_camera_settings(
     hass: HomeAssistant,
     sim_camera: SimulatedCamera,
@@ -102,6 +103,7 @@ async def test_camera_settings(
     assert state_of(hass, entity) == option
 
 
+@pytest.mark.usefixtures("enable_all_entities")
 async def test_led_mode(
     hass: HomeAssistant, sim_camera: SimulatedCamera, entity_registry: er.EntityRegistry
 ) -> None:

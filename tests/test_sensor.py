@@ -24,6 +24,7 @@ from simulator import SimulatedCamera
 
 from .conftest import (
     async_poll,
+    camera_device,
     entity_id,
     setup_camera,
     state_of,
@@ -64,6 +65,7 @@ async def test_every_documented_code(
         assert state_of(hass, entity) == member.name.lower()
 
 
+@pytest.mark.usefixtures("enable_all_entities")
 async def test_unknown_code(
     hass: HomeAssistant,
     sim_camera: SimulatedCamera,
@@ -126,12 +128,17 @@ async def test_clock_offset(
     assert state.attributes["device_class"] == "duration"
 
 
-async def test_versions(hass: HomeAssistant, sim_camera: SimulatedCamera) -> None:
-    """Firmware and web UI versions as the camera reports them."""
-    await setup_camera(hass, sim_camera, Privilege.VISITOR, platforms=[Platform.SENSOR])
-
-    assert state_of(hass, "sensor.front_door_firmware_version") == "11.37.2.49"
-    assert state_of(hass, "sensor.front_door_web_ui_version") == "2.0.10.7"
+async def test_versions_are_device_info(
+    hass: HomeAssistant, sim_camera: SimulatedCamera
+) -> None:
+    """Firmware and web UI versions are on the device page, not sensors."""
+    entry = await setup_camera(
+        hass, sim_camera, Privilege.VISITOR, platforms=[Platform.SENSOR]
+    )
+    device = camera_device(hass, entry)
+    assert (device.sw_version, device.hw_version) == ("11.37.2.49", "Web UI 2.0.10.7")
+    assert hass.states.get("sensor.front_door_firmware_version") is None
+    assert hass.states.get("sensor.front_door_web_ui_version") is None
 
 
 async def test_msn_status_disabled_by_default(

@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
 from custom_components.foscam_mjpeg import services
-from custom_components.foscam_mjpeg.const import DOMAIN
+from custom_components.foscam_mjpeg.const import CONF_PAN_TILT, DOMAIN
 from custom_components.foscam_mjpeg.foscam_cgi import Privilege, PtzCommand
 from custom_components.foscam_mjpeg.services import parse_log_line
 from simulator import CameraConfig, SimulatedCamera, Simulator
@@ -379,6 +379,27 @@ async def test_insufficient_privilege(
         assert err.value.translation_key == "insufficient_privilege"
         assert err.value.translation_placeholders == {"cgi": cgi}
     assert sim_camera.counters.requests == before
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [("ptz_move", {"direction": "up"}), ("ptz_preset", {"preset": 1})],
+)
+async def test_fixed_camera_has_no_pan_tilt_actions(
+    hass: HomeAssistant, sim_camera: SimulatedCamera, action: str, data: dict[str, Any]
+) -> None:
+    """A camera set up without a motor refuses pan/tilt before sending anything."""
+    entry = entry_for(sim_camera)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options={CONF_PAN_TILT: False})
+    await setup_entry(hass, entry)
+    before = sim_camera.counters.requests.copy()
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, action, data)
+    assert err.value.translation_key == "no_pan_tilt"
+    assert err.value.translation_placeholders == {"name": "Front door"}
+    assert sim_camera.counters.requests == before
+    assert sim_camera.commands == []
 
 
 async def test_operator_may_move(

@@ -110,7 +110,7 @@ async def test_setting(
 async def test_linkages_disabled_by_default(
     hass: HomeAssistant, sim_camera: SimulatedCamera, entity_registry: er.EntityRegistry
 ) -> None:
-    """Alarm linkages are there but disabled until the user enables them."""
+    """Alarm linkages, UPnP and NTP are there but disabled until the user enables them."""
     entry = await setup_camera(hass, sim_camera, platforms=[Platform.SWITCH])
 
     disabled = {
@@ -118,7 +118,14 @@ async def test_linkages_disabled_by_default(
         for entity in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
         if entity.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     }
-    assert disabled == {"alarm_io_linkage", "alarm_mail", "alarm_http", "alarm_upload"}
+    assert disabled == {
+        "alarm_io_linkage",
+        "alarm_mail",
+        "alarm_http",
+        "alarm_upload",
+        "upnp",
+        "ntp",
+    }
 
 
 async def test_io_output(hass: HomeAssistant, sim_camera: SimulatedCamera) -> None:

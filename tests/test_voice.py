@@ -16,6 +16,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.foscam_mjpeg import voice
 from custom_components.foscam_mjpeg.const import (
+    CONF_PAN_TILT,
     CONF_PTZ_DEGREE,
     CONF_PTZ_DURATION,
     CONF_PTZ_MODE,
@@ -280,6 +281,17 @@ async def test_only_cameras_with_voice_on(
     rename(hass, garage, "yard")
     response = await converse(hass, "pan the yard left")
     assert speech(response) == "More than one camera is called yard."
+
+
+async def test_fixed_camera_has_no_sentences(
+    hass: HomeAssistant, agent: None, set_up: SetUp, sim_camera: SimulatedCamera
+) -> None:
+    """Voice on but no motor: every sentence would move it, so none are offered."""
+    await set_up(sim_camera, **VOICE_OPTIONS | {CONF_PAN_TILT: False})
+    assert voice.voice_cameras(hass) == []
+    response = await converse(hass, "pan the front door left")
+    assert response.response_type is intent.IntentResponseType.ERROR
+    assert sim_camera.commands == []
 
 
 # -- sentence files ------------------------------------------------------------

@@ -19,7 +19,7 @@ from homeassistant.util import dt as dt_util
 from .data import FoscamConfigEntry
 from .entity import FoscamEntity, FoscamEntityDescription
 from .foscam_cgi import Direction, FoscamCamera, PtzCommand
-from .ptz import async_ptz_move
+from .ptz import STEP_DIRECTIONS, async_ptz_move
 
 # The protocol client serialises the requests to the camera itself.
 PARALLEL_UPDATES = 0
@@ -63,42 +63,41 @@ async def _async_sync_clock(client: FoscamCamera) -> None:
     )
 
 
-def _move(direction: Direction) -> FoscamButtonEntityDescription:
+def _ptz(
+    key: str,
+    press_fn: Callable[[FoscamConfigEntry], Awaitable[None]],
+    *,
+    enabled: bool = True,
+) -> FoscamButtonEntityDescription:
+    """A pan/tilt button (only for a camera with a motor)."""
     return FoscamButtonEntityDescription(
-        key=f"ptz_{direction}",
-        translation_key=f"ptz_{direction}",
+        key=key,
+        translation_key=key,
         cgi="decoder_control.cgi",
-        press_fn=partial(async_ptz_move, direction=direction),
+        pan_tilt=True,
+        entity_registry_enabled_default=enabled,
+        press_fn=press_fn,
     )
 
 
 BUTTONS: tuple[FoscamButtonEntityDescription, ...] = (
-    *(_move(direction) for direction in Direction),
-    FoscamButtonEntityDescription(
-        key="ptz_center",
-        translation_key="ptz_center",
-        cgi="decoder_control.cgi",
-        press_fn=_send(PtzCommand.CENTER),
+    # The four straight moves and centre are enabled; diagonals and patrols
+    # are a click away in the entity settings.
+    *(
+        _ptz(
+            f"ptz_{direction}",
+            partial(async_ptz_move, direction=direction),
+            enabled=direction in STEP_DIRECTIONS,
+        )
+        for direction in Direction
     ),
-    FoscamButtonEntityDescription(
-        key="patrol_horizontal",
-        translation_key="patrol_horizontal",
-        cgi="decoder_control.cgi",
-        press_fn=_send(PtzCommand.PATROL_HORIZONTAL),
-    ),
-    FoscamButtonEntityDescription(
-        key="patrol_vertical",
-        translation_key="patrol_vertical",
-        cgi="decoder_control.cgi",
-        press_fn=_send(PtzCommand.PATROL_VERTICAL),
-    ),
-    FoscamButtonEntityDescription(
-        key="patrol_stop",
-        translation_key="patrol_stop",
-        cgi="decoder_control.cgi",
-        press_fn=_send(
-            PtzCommand.STOP_PATROL_HORIZONTAL, PtzCommand.STOP_PATROL_VERTICAL
-        ),
+    _ptz("ptz_center", _send(PtzCommand.CENTER)),
+    _ptz("patrol_horizontal", _send(PtzCommand.PATROL_HORIZONTAL), enabled=False),
+    _ptz("patrol_vertical", _send(PtzCommand.PATROL_VERTICAL), enabled=False),
+    _ptz(
+        "patrol_stop",
+        _send(PtzCommand.STOP_PATROL_HORIZONTAL, PtzCommand.STOP_PATROL_VERTICAL),
+        enabled=False,
     ),
     FoscamButtonEntityDescription(
         key="reboot",

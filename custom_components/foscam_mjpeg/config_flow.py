@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any, Final
 
 from homeassistant.config_entries import (
@@ -33,6 +34,7 @@ from homeassistant.helpers.typing import DiscoveryInfoType
 from .const import (
     CONF_FRAME_RATE,
     CONF_PAN_REVERSED,
+    CONF_PAN_TILT,
     CONF_PRIVILEGE,
     CONF_PTZ_DEGREE,
     CONF_PTZ_DURATION,
@@ -43,6 +45,7 @@ from .const import (
     CONF_VOICE_SENTENCES,
     DEFAULT_FRAME_RATE,
     DEFAULT_PAN_REVERSED,
+    DEFAULT_PAN_TILT,
     DEFAULT_PORT,
     DEFAULT_PTZ_DEGREE,
     DEFAULT_PTZ_DURATION,
@@ -59,8 +62,10 @@ from .const import (
     PTZ_MODE_STEP,
     RESOLUTION_OPTIONS,
 )
+from .discovery import async_find_cameras, configured_targets
 from .foscam_cgi import (
     CheckUserResult,
+    DiscoveredCamera,
     FoscamAuthenticationError,
     FoscamConnectionError,
     FoscamPrivilegeError,
@@ -93,13 +98,21 @@ CREDENTIALS_SCHEMA: Final = vol.Schema(
         vol.Optional(CONF_PASSWORD, default=""): _PASSWORD,
     }
 )
+# Asked when a camera is added (and an option later): fixed models such as the
+# FI8904W/FI8905W/FI8906W have no pan/tilt motor.
+_PAN_TILT: Final = {
+    vol.Required(CONF_PAN_TILT, default=DEFAULT_PAN_TILT): BooleanSelector()
+}
 USER_SCHEMA: Final = vol.Schema(
     {
         vol.Required(CONF_HOST): _TEXT,
         vol.Required(CONF_PORT, default=DEFAULT_PORT): cv.port,
         **CREDENTIALS_SCHEMA.schema,
+        **_PAN_TILT,
     }
 )
+DISCOVERED_SCHEMA: Final = CREDENTIALS_SCHEMA.extend(_PAN_TILT)
+CONF_CAMERA: Final = "camera"
 RECONFIGURE_SCHEMA: Final = vol.Schema(
     {
         vol.Required(CONF_HOST): _TEXT,
@@ -135,6 +148,7 @@ def _select(options: list[str], translation_key: str) -> SelectSelector:
 
 OPTIONS_SCHEMA: Final = vol.Schema(
     {
+        **_PAN_TILT,
         vol.Required(
             CONF_VOICE_SENTENCES, default=DEFAULT_VOICE_SENTENCES
         ): BooleanSelector(),
@@ -199,6 +213,8 @@ class FoscamConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with nothing discovered."""
         self._discovered: dict[str, Any] = {}
         self._placeholders: dict[str, str] = {}
+        self._searched = False
+        self._found: dict[str, DiscoveredCamera] = {}
 
     @staticmethod
     @callback
@@ -222,12 +238,65 @@ class FoscamConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_create_entry(
             title=status.alias or f"Foscam {status.id}",
             data=_entry_data(data, check),
+            options={CONF_PAN_TILT: data.get(CONF_PAN_TILT, DEFAULT_PAN_TILT)},
         )
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for address and login."""
+        """Search the network first, as the vendor's IP Camera Tool does.
+
+        Cameras found that are not set up yet are offered beside manual entry;
+        with none, the address form comes straight away.
+        """
+        if user_input is None and not self._searched:
+            self._searched = True
+            configured = self._async_current_ids(include_ignore=False)
+            self._found = {
+                mac: camera
+                for camera in await async_find_cameras(configured_targets(self.hass))
+                if (mac := format_mac(camera.id)) not in configured
+            }
+            if self._found:
+                return await self.async_step_search_result()
+        return await self.async_step_manual(user_input)
+
+    async def async_step_search_result(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Offer the cameras found, or manual entry."""
+        return self.async_show_menu(
+            step_id="search_result",
+            menu_options=["pick_camera", "manual"],
+            description_placeholders={"count": str(len(self._found))},
+        )
+
+    async def async_step_pick_camera(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose one of the cameras the search found; then only its login."""
+        if user_input is not None:
+            camera = self._found[user_input[CONF_CAMERA]]
+            await self.async_set_unique_id(
+                format_mac(camera.id), raise_on_progress=False
+            )
+            self._abort_if_unique_id_configured()
+            return await self._async_step_discovered(
+                camera.ip, camera.port, asdict(camera)
+            )
+        cameras = {
+            mac: f"{camera.alias or camera.id} ({camera.ip}:{camera.port})"
+            for mac, camera in self._found.items()
+        }
+        return self.async_show_form(
+            step_id="pick_camera",
+            data_schema=vol.Schema({vol.Required(CONF_CAMERA): vol.In(cameras)}),
+        )
+
+    async def async_step_manual(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for address and login (the form's step stays "user")."""
         errors: dict[str, str] = {}
         if user_input is not None:
             result, errors = await self._async_validate(user_input)
@@ -317,7 +386,7 @@ class FoscamConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="discovery_confirm",
             data_schema=self.add_suggested_values_to_schema(
-                CREDENTIALS_SCHEMA, user_input
+                DISCOVERED_SCHEMA, user_input
             ),
             errors=errors,
             description_placeholders=self._placeholders,

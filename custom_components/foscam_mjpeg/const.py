@@ -24,6 +24,8 @@ CONF_PTZ_DEGREE: Final = "ptz_degree"
 CONF_PAN_REVERSED: Final = "pan_reversed"
 CONF_STREAM_IDLE_TIMEOUT: Final = "stream_idle_timeout"
 CONF_VOICE_SENTENCES: Final = "voice_sentences"
+# Whether the camera has a pan/tilt motor (fixed models FI8904W/FI8905W/FI8906W do not).
+CONF_PAN_TILT: Final = "pan_tilt"
 
 PTZ_MODE_DURATION: Final = "duration"
 PTZ_MODE_STEP: Final = "step"
@@ -43,6 +45,7 @@ DEFAULT_PTZ_DEGREE: Final = 5
 DEFAULT_PAN_REVERSED: Final = False
 DEFAULT_STREAM_IDLE_TIMEOUT: Final = 10
 DEFAULT_VOICE_SENTENCES: Final = False
+DEFAULT_PAN_TILT: Final = True
 
 # Settings (get_params/get_camera_params/get_misc) change rarely: poll them slower.
 SETTINGS_REFRESH_INTERVAL: Final = timedelta(seconds=60)

@@ -36,6 +36,7 @@ from .foscam_cgi import (
     Privilege,
     Status,
 )
+from .helpers import has_pan_tilt
 
 if TYPE_CHECKING:
     from .data import FoscamConfigEntry
@@ -230,6 +231,11 @@ class FoscamCoordinator(DataUpdateCoordinator[FoscamData]):
     def is_admin(self) -> bool:
         """Whether the configured user may read and write the camera's settings."""
         return self.settings.is_admin
+
+    @property
+    def has_pan_tilt(self) -> bool:
+        """Whether the camera has a pan/tilt motor (the user's answer in setup)."""
+        return has_pan_tilt(self.config_entry.options)
 
     @callback
     def async_start_following_settings(self) -> CALLBACK_TYPE:

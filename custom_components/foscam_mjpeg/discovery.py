@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv, discovery_flow
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.start import async_at_started
+from homeassistant.util.hass_dict import HassKey
 
 from .const import (
     CONF_DISCOVERY_TARGETS,
@@ -19,7 +20,13 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .foscam_cgi import BROADCAST_ADDRESS, DISCOVERY_PORT, FoscamError, discover
+from .foscam_cgi import (
+    BROADCAST_ADDRESS,
+    DISCOVERY_PORT,
+    DiscoveredCamera,
+    FoscamError,
+    discover,
+)
 from .validation import vol
 
 type DiscoveryTarget = tuple[str, int]
@@ -47,6 +54,27 @@ DISCOVERY_SCHEMA: Final = vol.Schema(
 )
 
 
+DATA_TARGETS: HassKey[tuple[DiscoveryTarget, ...]] = HassKey(f"{DOMAIN}_targets")
+
+
+def configured_targets(hass: HomeAssistant) -> tuple[DiscoveryTarget, ...]:
+    """The YAML-configured search targets, else the broadcast address."""
+    return hass.data.get(DATA_TARGETS, DEFAULT_TARGETS)
+
+
+async def async_find_cameras(
+    targets: tuple[DiscoveryTarget, ...],
+) -> list[DiscoveredCamera]:
+    """Search every target once; a target that fails is skipped."""
+    found: list[DiscoveredCamera] = []
+    for host, port in targets:
+        try:
+            found += await discover(target=host, port=port, timeout=DISCOVERY_TIMEOUT)
+        except (OSError, FoscamError) as err:
+            LOGGER.debug("Discovery search to %s:%s failed: %s", host, port, err)
+    return found
+
+
 async def async_search(
     hass: HomeAssistant, targets: tuple[DiscoveryTarget, ...]
 ) -> None:
@@ -55,25 +83,20 @@ async def async_search(
     A camera that is already configured gets its entry's host and port
     updated by the flow (and reloaded when they changed).
     """
-    for host, port in targets:
-        try:
-            cameras = await discover(target=host, port=port, timeout=DISCOVERY_TIMEOUT)
-        except (OSError, FoscamError) as err:
-            LOGGER.debug("Discovery search to %s:%s failed: %s", host, port, err)
-            continue
-        for camera in cameras:
-            discovery_flow.async_create_flow(
-                hass,
-                DOMAIN,
-                context={"source": SOURCE_INTEGRATION_DISCOVERY},
-                data=asdict(camera),
-            )
+    for camera in await async_find_cameras(targets):
+        discovery_flow.async_create_flow(
+            hass,
+            DOMAIN,
+            context={"source": SOURCE_INTEGRATION_DISCOVERY},
+            data=asdict(camera),
+        )
 
 
 @callback
 def async_setup_discovery(hass: HomeAssistant, config: dict[str, Any]) -> None:
     """Search once Home Assistant has started, then every DISCOVERY_INTERVAL."""
     targets = tuple(config.get(CONF_DISCOVERY_TARGETS, DEFAULT_TARGETS))
+    hass.data[DATA_TARGETS] = targets  # the config flow's search uses them too
 
     @callback
     def _async_start_search(_: HomeAssistant | datetime) -> None:

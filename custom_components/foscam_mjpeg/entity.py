@@ -33,15 +33,21 @@ class FoscamEntityDescription(EntityDescription):
     `cgi` is the CGI the entity needs (the one it writes, or reads when it only
     reads); the user's privilege decides whether the entity exists.
     `exists_fn` tells whether this camera's firmware reports the underlying
-    field (older firmware lacks e.g. sound detection).
+    field (older firmware lacks e.g. sound detection). `pan_tilt` entities
+    exist only for a camera with a motor.
     """
 
     cgi: str
     exists_fn: Callable[[FoscamData], bool] = lambda _: True
+    pan_tilt: bool = False
 
     def is_supported(self, coordinator: FoscamCoordinator) -> bool:
         """Whether to create the entity for this camera and user."""
-        return cgi_allowed(coordinator, self.cgi) and self.exists_fn(coordinator.data)
+        return (
+            cgi_allowed(coordinator, self.cgi)
+            and (coordinator.has_pan_tilt or not self.pan_tilt)
+            and self.exists_fn(coordinator.data)
+        )
 
 
 def model_from_firmware(sys_ver: str | None) -> str:

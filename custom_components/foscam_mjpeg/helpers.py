@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .const import DOMAIN
+from .const import CONF_PAN_TILT, DEFAULT_PAN_TILT, DOMAIN
 from .foscam_cgi import (
     CheckUserResult,
     FoscamAuthenticationError,
@@ -24,6 +24,11 @@ from .foscam_cgi import (
 )
 
 REQUEST_TIMEOUT = 10.0
+
+
+def has_pan_tilt(options: Mapping[str, Any]) -> bool:
+    """Whether the user said the camera has a pan/tilt motor (an entry option)."""
+    return bool(options.get(CONF_PAN_TILT, DEFAULT_PAN_TILT))
 
 
 def client_from_data(

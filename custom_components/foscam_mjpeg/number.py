@@ -109,6 +109,7 @@ def _patrol_rate(
         entity_registry_enabled_default=False,
         native_max_value=100,
         cgi="set_misc.cgi",
+        pan_tilt=True,
         value_fn=lambda data: read(data.misc) if data.misc else None,
         set_fn=write,
     )

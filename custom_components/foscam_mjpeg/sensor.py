@@ -87,8 +87,12 @@ SENSORS: tuple[FoscamSensorEntityDescription, ...] = (
         lambda data: data.status.alarm_status,
         category=None,
     ),
-    _enum_sensor("ddns_status", DdnsStatus, lambda data: data.status.ddns_status),
-    _enum_sensor("upnp_status", UpnpStatus, lambda data: data.status.upnp_status),
+    _enum_sensor(
+        "ddns_status", DdnsStatus, lambda data: data.status.ddns_status, enabled=False
+    ),
+    _enum_sensor(
+        "upnp_status", UpnpStatus, lambda data: data.status.upnp_status, enabled=False
+    ),
     _enum_sensor(
         "msn_status", MsnStatus, lambda data: data.status.msn_status, enabled=False
     ),
@@ -101,18 +105,6 @@ SENSORS: tuple[FoscamSensorEntityDescription, ...] = (
         suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=_clock_offset,
-    ),
-    FoscamSensorEntityDescription(
-        key="firmware_version",
-        translation_key="firmware_version",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda data: data.status.sys_ver,
-    ),
-    FoscamSensorEntityDescription(
-        key="web_ui_version",
-        translation_key="web_ui_version",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda data: data.status.app_ver,
     ),
 )
 

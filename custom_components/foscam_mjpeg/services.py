@@ -89,6 +89,7 @@ class FoscamAction:
     fields: dict[vol.Marker, Any]
     supports_response: SupportsResponse = SupportsResponse.NONE
     validate: Callable[[Mapping[str, Any]], None] | None = None
+    pan_tilt: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +249,7 @@ ACTIONS: Final = (
             ),
         },
         validate=_validate_ptz_move,
+        pan_tilt=True,
     ),
     FoscamAction(
         "ptz_preset",
@@ -261,6 +263,7 @@ ACTIONS: Final = (
                 [PRESET_MODE_GO, PRESET_MODE_SET]
             ),
         },
+        pan_tilt=True,
     ),
     FoscamAction(
         "set_extra_io",
@@ -341,6 +344,8 @@ def async_get_targets(hass: HomeAssistant, call: ServiceCall) -> list[CameraTarg
 def _check_privilege(action: FoscamAction, targets: list[CameraTarget]) -> None:
     for target in targets:
         coordinator = target.entry.runtime_data.coordinator
+        if action.pan_tilt and not coordinator.has_pan_tilt:
+            raise _validation_error("no_pan_tilt", name=target.entry.title)
         for cgi in action.cgis:
             if not cgi_allowed(coordinator, cgi):
                 raise _validation_error("insufficient_privilege", cgi=cgi)

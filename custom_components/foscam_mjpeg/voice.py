@@ -45,7 +45,7 @@ from .const import CONF_VOICE_SENTENCES, DEFAULT_VOICE_SENTENCES, DOMAIN, LOGGER
 from .data import FoscamConfigEntry
 from .entity import cgi_allowed
 from .foscam_cgi import PRESET_COUNT, Direction, PtzCommand
-from .helpers import translate_camera_errors
+from .helpers import has_pan_tilt, translate_camera_errors
 from .ptz import async_ptz_move
 from .validation import vol
 
@@ -126,8 +126,13 @@ def sync_sentence_files(config_dir: Path, wanted: bool) -> bool:
 
 
 def voice_enabled(entry: ConfigEntry) -> bool:
-    """Whether the user opted in to voice control for this camera."""
-    return bool(entry.options.get(CONF_VOICE_SENTENCES, DEFAULT_VOICE_SENTENCES))
+    """Whether the user opted in to voice control of this camera's motor.
+
+    Every sentence moves the camera: a camera without a motor has none.
+    """
+    return has_pan_tilt(entry.options) and bool(
+        entry.options.get(CONF_VOICE_SENTENCES, DEFAULT_VOICE_SENTENCES)
+    )
 
 
 @dataclass

@@ -273,6 +273,7 @@ async def _run_cases(
     await hass.config_entries.async_unload(entry.entry_id)
 
 
+@pytest.mark.usefixtures("enable_all_entities")
 async def test_hostile_status_bodies(
     hass: HomeAssistant, front: HostileFront, caplog: pytest.LogCaptureFixture
 ) -> None:
