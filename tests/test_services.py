@@ -334,6 +334,26 @@ async def test_backup_params_without_response(
     assert len(list((tmp_path / DOMAIN).iterdir())) == 1
 
 
+async def test_backup_params_keeps_the_newest_five(
+    hass: HomeAssistant, init_integration: MockConfigEntry, tmp_path: Path
+) -> None:
+    """Backups hold every password: only the newest 5 per camera stay."""
+    hass.config.config_dir = str(tmp_path)
+    folder = tmp_path / DOMAIN
+    folder.mkdir()
+    other = folder / "00:11:22:33:44:55_20240101T000000Z.bin"  # another camera's
+    other.write_bytes(b"x")
+    older = [
+        folder / f"{init_integration.unique_id}_2026010{day}T000000Z.bin"
+        for day in range(1, 7)
+    ]
+    for path in older:
+        path.write_bytes(b"old")
+    response = await call(hass, "backup_params", response=True)
+    newest = Path(response[CAMERA]["path"])
+    assert sorted(folder.iterdir()) == sorted([other, *older[-4:], newest])
+
+
 async def test_backup_params_write_error(
     hass: HomeAssistant, init_integration: MockConfigEntry, tmp_path: Path
 ) -> None:

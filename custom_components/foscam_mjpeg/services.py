@@ -54,6 +54,8 @@ ATTR_DIRECTION: Final = "direction"
 ATTR_DURATION: Final = "duration"
 ATTR_DEGREE: Final = "degree"
 ATTR_PRESET: Final = "preset"
+# backup_params keeps this many settings files per camera (each holds every password).
+BACKUPS_KEPT: Final = 5
 ATTR_MODE: Final = "mode"
 ATTR_VALUE: Final = "value"
 
@@ -206,12 +208,19 @@ async def _test_ftp(
     return _test_result(await entry.runtime_data.client.test_ftp())
 
 
-def _write_private_file(path: Path, content: bytes) -> None:
-    """Write a file only its owner can read: the backup holds every password."""
+def _write_backup(path: Path, content: bytes, prefix: str) -> None:
+    """Write a file only its owner can read (it holds every password).
+
+    Then delete this camera's older backups beyond BACKUPS_KEPT: the names
+    sort by time.
+    """
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as file:
         file.write(content)
+    backups = sorted(path.parent.glob(f"{prefix}_*.bin"), reverse=True)
+    for old in backups[BACKUPS_KEPT:]:
+        old.unlink(missing_ok=True)
 
 
 async def _backup_params(
@@ -221,7 +230,9 @@ async def _backup_params(
     timestamp = dt_util.utcnow().strftime("%Y%m%dT%H%M%SZ")
     path = Path(hass.config.path(DOMAIN, f"{entry.unique_id}_{timestamp}.bin"))
     try:
-        await hass.async_add_executor_job(_write_private_file, path, content)
+        await hass.async_add_executor_job(
+            _write_backup, path, content, str(entry.unique_id)
+        )
     except OSError as err:
         raise HomeAssistantError(
             translation_domain=DOMAIN,
