@@ -251,6 +251,48 @@ class BrowserCheck:
                 + (" (mirrored picture)" if mirrored else "")
             )
 
+    async def search_from_add_integration(
+        self, aliases: list[str], screenshot: str
+    ) -> None:
+        """Add integration → Foscam MJPEG: the search lists the cameras found.
+
+        Opened as the frontend's "add integration" link does; the flow's first
+        step searches, then "Add a camera that was found" shows the list.
+        """
+        await self.navigate(f"/config/integrations/dashboard/add?domain={DOMAIN}")
+        await self.browser.click_element(  # "Do you want to set up …?"
+            "__deep.byText('OK')[0]", "the 'set up Foscam MJPEG?' confirmation"
+        )
+        # The demo's YAML already started discovery flows: the frontend lists
+        # them first and "Set up another instance" opens the user step.
+        await self.browser.click_element(
+            "__deep.byText('Set up another instance of Foscam MJPEG (CGI v1.x)')[0]",
+            "'Set up another instance'",
+        )
+        dialog = "__deep.all().find((e) => e.localName === 'dialog-data-entry-flow')"
+        await self.browser.click_element(
+            f"(() => {{ const d = {dialog};"
+            " return d && __deep.byText('Add a camera that was found', d)[0]; })()",
+            "the search result's 'Add a camera that was found'",
+            within=30,
+        )
+        await self.browser.wait_for(
+            f"(() => {{ const d = {dialog};"
+            " return d && __deep.text(d).includes('Choose the camera'); })()",
+            "the list of cameras found",
+        )
+        listed = await self.browser.evaluate(
+            f"(() => {{ const d = {dialog}; return d ? __deep.text(d) : ''; }})()"
+        )
+        missing = [alias for alias in aliases if alias not in str(listed)]
+        if missing:
+            raise CheckFailed(f"the search did not list {missing}: {listed!r}")
+        await asyncio.sleep(0.5)
+        await self.browser.screenshot(self.screenshots / screenshot)
+        # Leave the dialog by reloading the page (the unanswered flow is harmless).
+        await self.browser.goto(f"{self.demo.base_url}/config/integrations/dashboard")
+        say(f"browser-check: the user step's search lists {aliases} ({screenshot})")
+
     async def device_page(self, device_id: str, screenshot: str) -> None:
         """Open a camera's device page and wait for its controls to render."""
         await self.navigate(f"/config/devices/device/{device_id}")
@@ -282,6 +324,7 @@ async def run_check(screenshots: Path, keep: bool) -> None:
             assert demo.sim is not None
             await check.login()
             aliases = [camera.config.alias for camera in demo.sim.cameras]
+            await check.search_from_add_integration(aliases, "config-flow-search.png")
             for number, alias in enumerate(aliases):
                 await check.add_discovered(
                     alias, "config-flow.png" if number == 0 else None

@@ -90,13 +90,16 @@ def camera_section(device_name: str, entities: list[Json]) -> Json:
                 **FULL_WIDTH,
             }
         )
-    pad = [
+    # Disabled buttons (the diagonals by default) leave their cell empty, so
+    # every arrow stays where it points.
+    pad: list[dict[str, Any]] = [
         _press(by_key[key]["entity_id"], _entity_name(by_key[key]))
+        if key in by_key
+        else {"type": "vertical-stack", "cards": []}
         for row in PTZ_PAD
         for key in row
-        if key in by_key
     ]
-    if pad:
+    if any(key in by_key for row in PTZ_PAD for key in row):
         cards.append(
             {
                 "type": "grid",
