@@ -518,7 +518,8 @@ def _category(call: ast.Call) -> str | None:
         return "issues"
     if name in SELECTOR_CALLS:
         return "selector"
-    if name.endswith(EXCEPTION_SUFFIXES):
+    # Also a parameter holding an exception class (helpers.camera_errors_as).
+    if name.lower().endswith(tuple(suffix.lower() for suffix in EXCEPTION_SUFFIXES)):
         return "exceptions"
     if name.endswith("EntityDescription"):
         return None  # checked at run time above

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homeassistant.const import CONF_NAME, CONF_PASSWORD, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
@@ -29,8 +29,8 @@ from .coordinator import (
 )
 from .data import FoscamConfigEntry, FoscamRuntimeData
 from .discovery import DISCOVERY_SCHEMA, async_setup_discovery
-from .foscam_cgi import FoscamAuthenticationError, FoscamError, Privilege
-from .helpers import client_from_data
+from .foscam_cgi import Privilege
+from .helpers import camera_errors_as, client_from_data
 from .services import async_setup_services
 from .stream_hub import StreamHub
 from .validation import vol
@@ -65,18 +65,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: FoscamConfigEntry) -> bo
     """Connect to the camera and set up its platforms."""
     configured = privilege_from_int(entry.data[CONF_PRIVILEGE])
     client = client_from_data(hass, entry.data)
-    try:
+    with camera_errors_as(ConfigEntryNotReady, "cannot_connect"):
         user = await client.check_user()
-    except FoscamAuthenticationError as err:
-        raise ConfigEntryAuthFailed(
-            translation_domain=DOMAIN, translation_key="invalid_auth"
-        ) from err
-    except FoscamError as err:
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="cannot_connect",
-            translation_placeholders={"error": str(err)},
-        ) from err
 
     granted = privilege_from_int(user.privilege)
     _async_sync_privilege(hass, entry, configured, granted)

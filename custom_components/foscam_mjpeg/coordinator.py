@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 import logging
@@ -30,13 +28,12 @@ from .foscam_cgi import (
     FoscamAuthenticationError,
     FoscamCamera,
     FoscamConnectionError,
-    FoscamError,
     Misc,
     Params,
     Privilege,
     Status,
 )
-from .helpers import has_pan_tilt
+from .helpers import camera_errors_as, has_pan_tilt
 
 if TYPE_CHECKING:
     from .data import FoscamConfigEntry
@@ -92,23 +89,6 @@ class FoscamSettings:
     misc: Misc | None = None
 
 
-@contextlib.contextmanager
-def _translated_update_errors() -> Iterator[None]:
-    """Camera errors as the coordinators' translated update errors."""
-    try:
-        yield
-    except FoscamAuthenticationError as err:
-        raise ConfigEntryAuthFailed(
-            translation_domain=DOMAIN, translation_key="invalid_auth"
-        ) from err
-    except FoscamError as err:
-        raise UpdateFailed(
-            translation_domain=DOMAIN,
-            translation_key="update_failed",
-            translation_placeholders={"error": str(err)},
-        ) from err
-
-
 class FoscamSettingsCoordinator(DataUpdateCoordinator[FoscamSettings]):
     """Reads the settings CGIs every SETTINGS_REFRESH_INTERVAL (and after writes).
 
@@ -144,7 +124,7 @@ class FoscamSettingsCoordinator(DataUpdateCoordinator[FoscamSettings]):
         An unreachable camera keeps the last settings: the status poll makes
         the entities unavailable and logs the loss once.
         """
-        with _translated_update_errors():
+        with camera_errors_as(UpdateFailed, "update_failed"):
             try:
                 return await self._async_read_checked()
             except FoscamConnectionError:
@@ -277,7 +257,7 @@ class FoscamCoordinator(DataUpdateCoordinator[FoscamData]):
             # polling the camera until the entry is set up again.
             self.update_interval = None
             return self.data
-        with _translated_update_errors():
+        with camera_errors_as(UpdateFailed, "update_failed"):
             status = await self.client.get_status()
         return self._merge(status, time.time())
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .const import CONF_PAN_TILT, DEFAULT_PAN_TILT, DOMAIN
@@ -24,6 +24,29 @@ from .foscam_cgi import (
 )
 
 REQUEST_TIMEOUT = 10.0
+
+
+@contextmanager
+def camera_errors_as(
+    raise_error: type[HomeAssistantError], translation_key: str
+) -> Iterator[None]:
+    """Rejected credentials start reauth; any other camera error is `raise_error`.
+
+    Setup raises ConfigEntryNotReady, the coordinators UpdateFailed; the
+    message (translated) carries the camera error.
+    """
+    try:
+        yield
+    except FoscamAuthenticationError as err:
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="invalid_auth"
+        ) from err
+    except FoscamError as err:
+        raise raise_error(
+            translation_domain=DOMAIN,
+            translation_key=translation_key,
+            translation_placeholders={"error": str(err)},
+        ) from err
 
 
 def has_pan_tilt(options: Mapping[str, Any]) -> bool:
