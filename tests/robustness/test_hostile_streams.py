@@ -12,10 +12,10 @@ checks the outcome:
 * ``replaced``: the connection stays open but never yields a usable frame
   (trickled bytes, non-JPEG parts); the hub's stall watchdog replaces it.
 
-Memory cap per camera connection: the frame reader buffers at most
-max_frame_size (2 MiB) + one 64 KiB read + the boundary; aiohttp's own buffer
-pauses reading at 128 KiB. A part header line is capped at 1 KiB and a part
-at 32 headers. The test measures the frame reader's buffer.
+Memory cap per camera connection: the frame parser buffers at most
+max_frame_size (2 MiB) + one 64 KiB read + the boundary; the connection reads
+into one fixed 64 KiB buffer. A part header line is capped at 1 KiB and a part
+at 32 headers. The test measures the frame parser's buffer.
 """
 
 from __future__ import annotations

@@ -106,6 +106,7 @@ _QUERY_NAMES: Final[Mapping[str, Mapping[str, str]]] = {
 }
 
 type Query = Mapping[str, object]
+type FormFactory = Callable[[], aiohttp.FormData]
 
 
 class _Reply(Protocol):
@@ -115,9 +116,6 @@ class _Reply(Protocol):
 
     def close(self) -> None:
         """Drop the connection."""
-
-
-type FormFactory = Callable[[], aiohttp.FormData]
 
 
 def basic_authorization(username: str, password: str) -> str:
