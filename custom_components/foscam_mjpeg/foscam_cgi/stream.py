@@ -46,9 +46,9 @@ class FrameStream:
 
     Frames go to ``on_frame`` as they complete. No usable frame for
     ``stall_timeout`` seconds ends the connection with FoscamTimeoutError: one
-    timer per connection, moved on only when it fires, so it fires between
-    ``stall_timeout`` and 1.25 x ``stall_timeout`` after the last usable frame
-    (as often as the frames come, nothing is re-armed per frame). A
+    timer per connection fires 1.25 x ``stall_timeout`` after the last usable
+    frame. A frame only notes the time; the timer is moved on when it fires
+    (about once per stall period), never re-armed per frame. A
     transport (the protocol below, or a test double) calls ``_deliver``,
     ``_fail`` and, once its connection is really closed, ``_ended``.
     """
