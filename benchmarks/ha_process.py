@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import aiohttp
 
-from demo.ha_config import http_yaml, write_network
+from demo.ha_config import disable_marketplace, http_yaml, write_network
 
 from .procs import (
     LOOPBACK,
@@ -122,6 +122,7 @@ class HomeAssistantProcess:
         )
         # Loopback only: otherwise HA's zeroconf joins mDNS on real interfaces.
         write_network(self.config_dir)
+        disable_marketplace(self.config_dir)
 
     # Lifecycle
 

@@ -29,7 +29,7 @@ from typing import Any, Final
 
 import aiohttp
 
-from demo.ha_config import http_yaml, write_network
+from demo.ha_config import disable_marketplace, http_yaml, write_network
 
 from .procs import ManagedProcess, free_port, ha_configuration_yaml, rss_bytes
 
@@ -394,6 +394,7 @@ class Soak:
         )
         # Loopback only: otherwise HA's zeroconf joins mDNS on real interfaces.
         write_network(config)
+        disable_marketplace(config)
         return config
 
     async def start_hass(self) -> None:

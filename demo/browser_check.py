@@ -47,6 +47,7 @@ from demo.run import (
     pick_port,
     say,
 )
+from simulator.simulator import only_loopback_interfaces
 
 SCREENSHOTS: Final = DEFAULT_ROOT.parent / "docs" / "screenshots"
 CHECK_ROOT: Final = DEFAULT_ROOT / "browser-check"
@@ -134,39 +135,7 @@ class BrowserCheck:
             f"the discovered camera {alias!r} with its Add button",
             within=60,
         )
-        dialog = "__deep.all().find((e) => e.localName === 'dialog-data-entry-flow')"
-        await self.browser.click_element(
-            f"(() => {{ const d = {dialog};"
-            " return d && __deep.query('input', d).find((i) => i.type === 'password'); })()",
-            "the config flow's password field",
-        )
-        await self.browser.type_text(CAMERA_PASSWORD)
-        user_field = await self.browser.evaluate(
-            f"(() => {{ const d = {dialog};"
-            " const i = __deep.query('input', d).find((i) => i.type === 'text');"
-            " return i ? i.value : null; })()"
-        )
-        if user_field != CAMERA_USERNAME:
-            raise CheckFailed(f"the user name field shows {user_field!r}")
-        if screenshot is not None:
-            await asyncio.sleep(0.5)
-            await self.browser.screenshot(self.screenshots / screenshot)
-        await self.browser.click_element(
-            f"(() => {{ const d = {dialog}; return d && __deep.byText('Submit', d)[0]; }})()",
-            "the Submit button",
-        )
-        # "Finish" until 2026.10; the 2026.11 frontend's "Name and assign" step
-        # says "Skip and finish" while the name and area are left as they are.
-        finish = (
-            f"(() => {{ const d = {dialog}; return d && (__deep.byText('Finish', d)[0]"
-            " || __deep.byText('Skip and finish', d)[0]); })()"
-        )
-        await self.browser.click_element(
-            finish, "the success step's Finish button", within=60
-        )
-        await self.browser.wait_for(
-            f"(() => !{finish})()", "the config flow dialog to close"
-        )
+        await self._login_and_finish(screenshot)
         say(f"browser-check: added {alias!r} through the config flow dialog")
 
     async def open_dashboard(self) -> list[Json]:
@@ -251,23 +220,54 @@ class BrowserCheck:
                 + (" (mirrored picture)" if mirrored else "")
             )
 
-    async def search_from_add_integration(
-        self, aliases: list[str], screenshot: str
-    ) -> None:
-        """Add integration → Foscam MJPEG: the search lists the cameras found.
+    async def _login_and_finish(self, screenshot: str | None) -> None:
+        """The open flow's login form: password, Submit, then Finish."""
+        dialog = "__deep.all().find((e) => e.localName === 'dialog-data-entry-flow')"
+        await self.browser.click_element(
+            f"(() => {{ const d = {dialog};"
+            " return d && __deep.query('input', d).find((i) => i.type === 'password'); })()",
+            "the config flow's password field",
+        )
+        await self.browser.type_text(CAMERA_PASSWORD)
+        user_field = await self.browser.evaluate(
+            f"(() => {{ const d = {dialog};"
+            " const i = __deep.query('input', d).find((i) => i.type === 'text');"
+            " return i ? i.value : null; })()"
+        )
+        if user_field != CAMERA_USERNAME:
+            raise CheckFailed(f"the user name field shows {user_field!r}")
+        if screenshot is not None:
+            await asyncio.sleep(0.5)
+            await self.browser.screenshot(self.screenshots / screenshot)
+        await self.browser.click_element(
+            f"(() => {{ const d = {dialog}; return d && __deep.byText('Submit', d)[0]; }})()",
+            "the Submit button",
+        )
+        # "Finish" until 2026.10; the 2026.11 frontend's "Name and assign" step
+        # says "Skip and finish" while the name and area are left as they are.
+        finish = (
+            f"(() => {{ const d = {dialog}; return d && (__deep.byText('Finish', d)[0]"
+            " || __deep.byText('Skip and finish', d)[0]); })()"
+        )
+        await self.browser.click_element(
+            finish, "the success step's Finish button", within=60
+        )
+        await self.browser.wait_for(
+            f"(() => !{finish})()", "the config flow dialog to close"
+        )
 
-        Opened as the frontend's "add integration" link does; the flow's first
-        step searches, then "Add a camera that was found" shows the list.
+    async def add_first_from_search(
+        self, aliases: list[str], screenshot: str, login_screenshot: str
+    ) -> None:
+        """A fresh install, no YAML: Add integration → the search lists the cameras.
+
+        The integration's own UDP search (to 255.255.255.255, in this check's
+        loopback-only network namespace) finds the simulated cameras; the
+        first one is added from the list.
         """
         await self.navigate(f"/config/integrations/dashboard/add?domain={DOMAIN}")
         await self.browser.click_element(  # "Do you want to set up …?"
             "__deep.byText('OK')[0]", "the 'set up Foscam MJPEG?' confirmation"
-        )
-        # The demo's YAML already started discovery flows: the frontend lists
-        # them first and "Set up another instance" opens the user step.
-        await self.browser.click_element(
-            "__deep.byText('Set up another instance of Foscam MJPEG (CGI v1.x)')[0]",
-            "'Set up another instance'",
         )
         dialog = "__deep.all().find((e) => e.localName === 'dialog-data-entry-flow')"
         await self.browser.click_element(
@@ -289,9 +289,14 @@ class BrowserCheck:
             raise CheckFailed(f"the search did not list {missing}: {listed!r}")
         await asyncio.sleep(0.5)
         await self.browser.screenshot(self.screenshots / screenshot)
-        # Leave the dialog by reloading the page (the unanswered flow is harmless).
-        await self.browser.goto(f"{self.demo.base_url}/config/integrations/dashboard")
-        say(f"browser-check: the user step's search lists {aliases} ({screenshot})")
+        say(f"browser-check: a fresh install's search lists {aliases} ({screenshot})")
+        # The first camera is preselected.
+        await self.browser.click_element(
+            f"(() => {{ const d = {dialog}; return d && __deep.byText('Submit', d)[0]; }})()",
+            "the Submit button under the list",
+        )
+        await self._login_and_finish(login_screenshot)
+        say(f"browser-check: added {aliases[0]!r} from the search's list")
 
     async def device_page(self, device_id: str, screenshot: str) -> None:
         """Open a camera's device page and wait for its controls to render."""
@@ -315,7 +320,16 @@ async def run_check(screenshots: Path, keep: bool) -> None:
     """Start a fresh demo and Chromium; run the checks; stop both."""
     if CHECK_ROOT.exists():
         shutil.rmtree(CHECK_ROOT)
-    demo = Demo(CHECK_ROOT / "demo", http_port=pick_port(None, 8200))
+    if not only_loopback_interfaces():
+        raise CheckFailed(
+            "run this through scripts/browser-check: it needs a network namespace"
+            " with loopback only (the integration's search is a broadcast)"
+        )
+    demo = Demo(
+        CHECK_ROOT / "demo",
+        http_port=pick_port(None, 8200),
+        broadcast_discovery=True,
+    )
     browser = Chromium(CHECK_ROOT / "chromium", width=1280, height=1000)
     say("browser-check: starting the demo (fresh configuration) and Chromium …")
     async with demo, browser:
@@ -324,11 +338,13 @@ async def run_check(screenshots: Path, keep: bool) -> None:
             assert demo.sim is not None
             await check.login()
             aliases = [camera.config.alias for camera in demo.sim.cameras]
-            await check.search_from_add_integration(aliases, "config-flow-search.png")
-            for number, alias in enumerate(aliases):
-                await check.add_discovered(
-                    alias, "config-flow.png" if number == 0 else None
-                )
+            await check.add_first_from_search(
+                aliases, "config-flow-search.png", "config-flow.png"
+            )
+            # Loaded now, the integration searches by itself: the others wait
+            # under Discovered.
+            for alias in aliases[1:]:
+                await check.add_discovered(alias, None)
             videos = await check.open_dashboard()
             await check.check_live(videos)
             assert demo.client is not None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -42,14 +43,32 @@ class DemoUser:
 DEMO_USER: Final = DemoUser(name="Demo", username="demo", password="foscam-demo")
 
 
+def discovery_yaml(discovery_port: int | None) -> str:
+    """The integration's YAML: its UDP search aimed at the simulator on loopback.
+
+    None: no YAML at all, as on a fresh install (the browser check, in a
+    network namespace with loopback only, where the search's broadcast stays).
+    """
+    if discovery_port is None:
+        return ""
+    return (
+        "foscam_mjpeg:\n"
+        "  discovery:\n"
+        "    # The UDP search goes to the simulator on loopback only, never to a\n"
+        "    # broadcast address.\n"
+        "    targets:\n"
+        f'      - "127.0.0.1:{discovery_port}"\n'
+    )
+
+
 def write_configuration(
-    config_dir: Path, *, http_port: int, discovery_port: int
+    config_dir: Path, *, http_port: int, discovery_port: int | None
 ) -> None:
     """Write configuration.yaml and link the integration into custom_components/."""
     config_dir.mkdir(parents=True, exist_ok=True)
     text = Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
         http_port=http_port,
-        discovery_port=discovery_port,
+        discovery=discovery_yaml(discovery_port),
         http=http_yaml(config_dir, http_port),
     )
     (config_dir / "configuration.yaml").write_text(text, encoding="utf-8")
@@ -118,6 +137,53 @@ def http_yaml(config_dir: Path, port: int) -> str:
     body["minor_version"] = http_config.STORAGE_MINOR_VERSION
     _write_private(storage / http_config.STORAGE_KEY, body)
     return ""
+
+
+def disable_marketplace(config_dir: Path) -> None:
+    """Turn off the built-in Marketplace (2026.11+), as a user can.
+
+    Set up by default, it downloads its catalog from the internet when Home
+    Assistant starts; nothing the demo or the benchmarks run may leave
+    127.0.0.1. A disabled config entry is the user's way to turn it off (the
+    integration then creates none). Written before every start.
+    """
+    if importlib.util.find_spec("homeassistant.components.marketplace") is None:
+        return
+    path = config_dir / ".storage" / "core.config_entries"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_file():
+        store = json.loads(path.read_text(encoding="utf-8"))
+    else:
+        store = _store("core.config_entries", 1, {"entries": []})
+        store["minor_version"] = 5
+    entries: list[dict[str, Any]] = store["data"]["entries"]
+    marketplace = [entry for entry in entries if entry["domain"] == "marketplace"]
+    if not marketplace:
+        now = datetime.now(UTC).isoformat()
+        marketplace = [
+            {
+                "created_at": now,
+                "data": {},
+                "disabled_by": None,
+                "discovery_keys": {},
+                "domain": "marketplace",
+                "entry_id": uuid.uuid4().hex.upper()[:26],
+                "minor_version": 1,
+                "modified_at": now,
+                "options": {},
+                "pref_disable_new_entities": False,
+                "pref_disable_polling": False,
+                "source": "system",
+                "subentries": [],
+                "title": "",
+                "unique_id": None,
+                "version": 1,
+            }
+        ]
+        entries.extend(marketplace)
+    for entry in marketplace:
+        entry["disabled_by"] = "user"
+    _write_private(path, store)
 
 
 def is_onboarded(config_dir: Path) -> bool:

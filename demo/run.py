@@ -52,12 +52,14 @@ from demo.ha_config import (
     DEMO_USER,
     REPO_ROOT,
     DemoUser,
+    disable_marketplace,
     is_onboarded,
     write_configuration,
     write_network,
     write_onboarding,
 )
 from simulator import CameraConfig, Simulator
+from simulator.const import DISCOVERY_PORT
 
 DOMAIN: Final = "foscam_mjpeg"
 HOST: Final = "127.0.0.1"
@@ -201,8 +203,14 @@ class Demo:
         cameras: tuple[CameraConfig, ...] = CAMERAS,
         user: DemoUser = DEMO_USER,
         log: Callable[[str], None] = say,
+        broadcast_discovery: bool = False,
     ) -> None:
-        """Nothing runs until :meth:`start`."""
+        """Nothing runs until :meth:`start`.
+
+        ``broadcast_discovery``: no YAML; the cameras answer the integration's
+        own search on UDP port 10000 (only in a loopback-only network namespace).
+        """
+        self.broadcast_discovery = broadcast_discovery
         self.root = root
         self.config_dir = root / "config"
         self.state_file = root / "state.json"
@@ -270,9 +278,12 @@ class Demo:
         write_configuration(
             self.config_dir,
             http_port=self.http_port,
-            discovery_port=self.sim.discovery_port,
+            discovery_port=None
+            if self.broadcast_discovery
+            else self.sim.discovery_port,
         )
         write_network(self.config_dir)
+        disable_marketplace(self.config_dir)
         self.first_run = not is_onboarded(self.config_dir)
         if self.first_run:
             write_onboarding(self.config_dir, self.user)
@@ -349,8 +360,11 @@ class Demo:
                 self.camera_configs,
                 host=HOST,
                 base_port=camera_port,
-                discovery_port=saved_discovery or 0,
+                discovery_port=DISCOVERY_PORT
+                if self.broadcast_discovery
+                else saved_discovery or 0,
                 admin_port=saved_admin or 0,
+                discovery_broadcast=self.broadcast_discovery,
             )
             try:
                 await sim.start()

@@ -85,3 +85,5 @@ WEEK_DAYS: Final = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 USER_SLOTS: Final = 8
 DEVICE_SLOTS: Final = range(2, 10)  # dev2..dev9: more than the document lists
 PRESET_COUNT: Final = 16
+# The vendor's search: a probe to this UDP port, answered to the sender.
+DISCOVERY_PORT: Final = 10000

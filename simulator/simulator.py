@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 import ipaddress
+import socket
 from types import TracebackType
 from typing import Self
 
@@ -15,6 +16,11 @@ from .camera import SimulatedCamera
 from .config import CameraConfig
 from .discovery import DiscoveryResponder
 from .runtime import Runtime
+
+
+def only_loopback_interfaces() -> bool:
+    """Whether every network interface of this process is a loopback one."""
+    return all(name.startswith("lo") for _, name in socket.if_nameindex())
 
 
 class Simulator:
@@ -33,10 +39,23 @@ class Simulator:
         base_port: int = 0,
         discovery_port: int | None = 0,
         admin_port: int | None = None,
+        discovery_broadcast: bool = False,
     ) -> None:
-        """Nothing listens until :meth:`start`."""
+        """Nothing listens until :meth:`start`.
+
+        ``discovery_broadcast`` has the search responder listen on every
+        address, so that it hears a search sent to 255.255.255.255 (as a
+        real camera does). It is refused unless this process's network
+        namespace has loopback interfaces only: nothing can reach it from,
+        or leak it to, a real network.
+        """
         if not ipaddress.ip_address(host).is_loopback:
             raise ValueError("the simulator only binds loopback addresses")
+        if discovery_broadcast and not only_loopback_interfaces():
+            raise ValueError(
+                "broadcast discovery needs a network namespace with loopback only"
+            )
+        self._discovery_host = "0.0.0.0" if discovery_broadcast else host
         self.host = host
         self._runtime = Runtime()
         self.cameras = [
@@ -73,7 +92,7 @@ class Simulator:
         loop = asyncio.get_running_loop()
         transport, _ = await loop.create_datagram_endpoint(
             lambda: DiscoveryResponder(lambda: self.cameras),
-            local_addr=(self.host, port),
+            local_addr=(self._discovery_host, port),
         )
         self._discovery = transport
         self.discovery_port = int(transport.get_extra_info("sockname")[1])

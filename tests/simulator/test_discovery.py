@@ -6,8 +6,11 @@ import asyncio
 import socket
 import struct
 
+import pytest
+
 from simulator import CameraConfig, Simulator
 from simulator.discovery import is_search_request, search_request
+from simulator.simulator import only_loopback_interfaces
 
 SEARCH = (
     b"MO_I"
@@ -125,3 +128,11 @@ async def test_offline_cameras_stay_silent() -> None:
         replies = await search(sim.discovery_port, SEARCH, expect=0)
     assert len(replies) == 1
     assert replies[0][23:35] == b"00626E4A0002"
+
+
+def test_broadcast_responder_needs_a_loopback_only_network() -> None:
+    """Listening on every address is refused where a real interface exists."""
+    if only_loopback_interfaces():
+        pytest.skip("this process already runs in a loopback-only network")
+    with pytest.raises(ValueError, match="loopback only"):
+        Simulator(discovery_broadcast=True)
