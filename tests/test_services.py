@@ -19,8 +19,7 @@ import voluptuous as vol
 
 from custom_components.foscam_mjpeg import services
 from custom_components.foscam_mjpeg.const import CONF_PAN_TILT, DOMAIN
-from custom_components.foscam_mjpeg.foscam_cgi import Privilege, PtzCommand
-from custom_components.foscam_mjpeg.services import parse_log_line
+from custom_components.foscam_mjpeg.foscam_cgi import LogEntry, Privilege, PtzCommand
 from simulator import CameraConfig, SimulatedCamera, Simulator
 from simulator.cgi_handlers import CGI_TABLE, Cgi, CgiRequest
 from simulator.const import Privilege as SimPrivilege
@@ -229,7 +228,7 @@ async def test_get_log(
 )
 def test_parse_log_line(line: str, expected: tuple[str | None, ...]) -> None:
     """Columns are split where the line has them; anything else keeps its raw text."""
-    parsed = parse_log_line(line)
+    parsed = services.log_entry_response(LogEntry.from_line(line))
     assert (parsed["time"], parsed["user"], parsed["ip"], parsed["action"]) == expected
     assert parsed["raw"] == line
 

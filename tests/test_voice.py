@@ -14,7 +14,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.foscam_mjpeg import voice
+from custom_components.foscam_mjpeg import voice, voice_files
 from custom_components.foscam_mjpeg.const import (
     CONF_PAN_TILT,
     CONF_PTZ_DEGREE,
@@ -305,10 +305,10 @@ async def test_files_follow_the_option(
     assert not sentence_file(config_dir, "en").exists()
 
     await set_voice(hass, entry, True)
-    for language in voice.LANGUAGES:
+    for language in voice_files.LANGUAGES:
         text = sentence_file(config_dir, language).read_text(encoding="utf-8")
-        assert text == voice.generated_sentences(language)
-        assert voice.is_untouched(text)
+        assert text == voice_files.generated_sentences(language)
+        assert voice_files.is_untouched(text)
         assert "FoscamPtzPan" in text
 
     await set_voice(hass, entry, False)
@@ -334,7 +334,7 @@ async def test_user_files_are_kept(
     assert english.read_text(encoding="utf-8") == "language: en\nintents: {}\n"
     edited = spanish.read_text(encoding="utf-8").replace("gira", "voltea")
     spanish.write_text(edited, encoding="utf-8")
-    assert not voice.is_untouched(edited)
+    assert not voice_files.is_untouched(edited)
 
     await set_voice(hass, entry, False)
     assert english.read_text(encoding="utf-8") == "language: en\nintents: {}\n"
@@ -349,11 +349,11 @@ async def test_outdated_file_is_refreshed(
     english.parent.mkdir(parents=True)
     old_body = "language: en\nintents: {}\n"
     digest = hashlib.sha256(old_body.encode()).hexdigest()
-    old = voice.HEADER.format(digest=digest) + old_body
+    old = voice_files.HEADER.format(digest=digest) + old_body
     english.write_text(old, encoding="utf-8")
-    assert voice.is_untouched(old)
+    assert voice_files.is_untouched(old)
     await set_up(sim_camera, **VOICE_OPTIONS)
-    assert english.read_text(encoding="utf-8") == voice.generated_sentences("en")
+    assert english.read_text(encoding="utf-8") == voice_files.generated_sentences("en")
 
 
 async def test_agent_reloads_when_the_option_changes(

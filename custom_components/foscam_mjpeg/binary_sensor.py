@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from homeassistant.components.binary_sensor import (
@@ -12,7 +13,7 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import FoscamCoordinator, FoscamData
+from .coordinator import FoscamData
 from .data import FoscamConfigEntry
 from .entity import FoscamEntity, FoscamEntityDescription
 from .foscam_cgi import AlarmStatus
@@ -25,16 +26,13 @@ PARALLEL_UPDATES = 0
 class FoscamBinarySensorEntityDescription(
     BinarySensorEntityDescription, FoscamEntityDescription
 ):
-    """On while get_status reports this alarm."""
+    """On while get_status reports this alarm (exists when it reports any)."""
 
     alarm: AlarmStatus
     cgi: str = "get_status.cgi"
-
-    def is_supported(self, coordinator: FoscamCoordinator) -> bool:
-        """Whether the camera reports its alarm status."""
-        return super().is_supported(coordinator) and (
-            coordinator.data.status.alarm_status is not None
-        )
+    value_fn: Callable[[FoscamData], AlarmStatus | int | None] = lambda data: (
+        data.status.alarm_status
+    )
 
 
 def _has_sound_detection(data: FoscamData) -> bool:
@@ -90,7 +88,7 @@ class FoscamBinarySensor(FoscamEntity, BinarySensorEntity):
     @property
     def is_on(self) -> bool | None:
         """Whether the camera reports this alarm now."""
-        alarm_status = self.coordinator.data.status.alarm_status
+        alarm_status = self.entity_description.value_fn(self.coordinator.data)
         if alarm_status is None:
             return None
         return alarm_status == self.entity_description.alarm

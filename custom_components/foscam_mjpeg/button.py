@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import partial
 
 from homeassistant.components.button import (
     ButtonDeviceClass,
@@ -27,19 +26,25 @@ PARALLEL_UPDATES = 0
 
 @dataclass(frozen=True, kw_only=True)
 class FoscamButtonEntityDescription(ButtonEntityDescription, FoscamEntityDescription):
-    """A button and what pressing it does."""
+    """A button and what pressing it does.
 
-    press_fn: Callable[[FoscamConfigEntry], Awaitable[None]]
+    `press_fn` sends the command(s); a pan/tilt move has `move` instead: the
+    direction, moved as the entry's options say (a step or a timed move,
+    corrected for the image's flip/mirror).
+    """
+
+    press_fn: Callable[[FoscamCamera], Awaitable[None]] | None = None
+    move: Direction | None = None
     # Re-read the settings afterwards (the press changed one of them).
     refresh: bool = False
 
 
-def _send(*commands: PtzCommand) -> Callable[[FoscamConfigEntry], Awaitable[None]]:
+def _send(*commands: PtzCommand) -> Callable[[FoscamCamera], Awaitable[None]]:
     """Press action that sends decoder_control commands in order."""
 
-    async def press(entry: FoscamConfigEntry) -> None:
+    async def press(client: FoscamCamera) -> None:
         for command in commands:
-            await entry.runtime_data.client.decoder_control(command)
+            await client.decoder_control(command)
 
     return press
 
@@ -65,8 +70,9 @@ async def _async_sync_clock(client: FoscamCamera) -> None:
 
 def _ptz(
     key: str,
-    press_fn: Callable[[FoscamConfigEntry], Awaitable[None]],
+    press_fn: Callable[[FoscamCamera], Awaitable[None]] | None = None,
     *,
+    move: Direction | None = None,
     enabled: bool = True,
 ) -> FoscamButtonEntityDescription:
     """A pan/tilt button (only for a camera with a motor)."""
@@ -77,6 +83,7 @@ def _ptz(
         pan_tilt=True,
         entity_registry_enabled_default=enabled,
         press_fn=press_fn,
+        move=move,
     )
 
 
@@ -86,7 +93,7 @@ BUTTONS: tuple[FoscamButtonEntityDescription, ...] = (
     *(
         _ptz(
             f"ptz_{direction}",
-            partial(async_ptz_move, direction=direction),
+            move=direction,
             enabled=direction in STEP_DIRECTIONS,
         )
         for direction in Direction
@@ -105,14 +112,14 @@ BUTTONS: tuple[FoscamButtonEntityDescription, ...] = (
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
         cgi="reboot.cgi",
-        press_fn=lambda entry: entry.runtime_data.client.reboot(),
+        press_fn=lambda client: client.reboot(),
     ),
     FoscamButtonEntityDescription(
         key="sync_clock",
         translation_key="sync_clock",
         entity_category=EntityCategory.CONFIG,
         cgi="set_datetime.cgi",
-        press_fn=lambda entry: _async_sync_clock(entry.runtime_data.client),
+        press_fn=_async_sync_clock,
         refresh=True,
     ),
 )
@@ -140,7 +147,10 @@ class FoscamButton(FoscamEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Run the button's command."""
         description = self.entity_description
-        await self.async_camera_write(
-            description.press_fn(self.coordinator.config_entry),
-            refresh=description.refresh,
-        )
+        press: Awaitable[None]
+        if description.move is not None:
+            press = async_ptz_move(self.coordinator.config_entry, description.move)
+        else:
+            assert description.press_fn is not None
+            press = description.press_fn(self.coordinator.client)
+        await self.async_camera_write(press, refresh=description.refresh)

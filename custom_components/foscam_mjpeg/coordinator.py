@@ -24,6 +24,7 @@ from .const import (
     SETTINGS_REFRESH_INTERVAL,
 )
 from .foscam_cgi import (
+    AlarmParams,
     CameraParams,
     FoscamAuthenticationError,
     FoscamCamera,
@@ -54,6 +55,11 @@ class FoscamData:
     camera_params: CameraParams | None = None
     params: Params | None = None
     misc: Misc | None = None
+
+    @property
+    def alarm(self) -> AlarmParams | None:
+        """The alarm settings of get_params (None when not read)."""
+        return self.params.alarm if self.params else None
 
 
 class _LostCameraAsWarning(logging.Filter):

@@ -16,14 +16,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .coordinator import FoscamCoordinator, FoscamData
-from .foscam_cgi import CGI_PRIVILEGE
 from .helpers import translate_camera_errors
-
-
-def cgi_allowed(coordinator: FoscamCoordinator, cgi: str) -> bool:
-    """Whether the user's privilege covers a CGI (the vendor document's table)."""
-    required = CGI_PRIVILEGE[cgi]
-    return required is None or coordinator.privilege >= required
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,18 +28,27 @@ class FoscamEntityDescription(EntityDescription):
     `exists_fn` tells whether this camera's firmware reports the underlying
     field (older firmware lacks e.g. sound detection). `pan_tilt` entities
     exist only for a camera with a motor.
+    `value_fn` reads the entity's value; when it has one, the entity exists
+    only if the camera reports the value (not None) at setup. Without one,
+    the camera cannot report the value at all (the entity remembers it).
     """
 
     cgi: str
     exists_fn: Callable[[FoscamData], bool] = lambda _: True
     pan_tilt: bool = False
+    value_fn: Callable[[FoscamData], object] | None = None
+
+    def reports_value(self, data: FoscamData) -> bool:
+        """Whether the camera reports the value (True for one it cannot report)."""
+        return self.value_fn is None or self.value_fn(data) is not None
 
     def is_supported(self, coordinator: FoscamCoordinator) -> bool:
         """Whether to create the entity for this camera and user."""
         return (
-            cgi_allowed(coordinator, self.cgi)
+            coordinator.privilege.allows(self.cgi)
             and (coordinator.has_pan_tilt or not self.pan_tilt)
             and self.exists_fn(coordinator.data)
+            and self.reports_value(coordinator.data)
         )
 
 
@@ -64,6 +66,10 @@ class FoscamEntity(CoordinatorEntity[FoscamCoordinator]):
     """An entity that belongs to one camera device."""
 
     _attr_has_entity_name = True
+    # Settings (switch, select, number): unavailable while the camera does not
+    # report the value (e.g. the privilege was reduced). Status values show as
+    # unknown instead.
+    _unavailable_without_value = False
 
     def __init__(
         self, coordinator: FoscamCoordinator, description: EntityDescription
@@ -110,14 +116,15 @@ class FoscamEntity(CoordinatorEntity[FoscamCoordinator]):
         """Unavailable while the camera fails, or no longer grants the entity's CGI.
 
         The privilege can be reduced on the camera at runtime (see the
-        coordinator); the entity set itself only changes on reload.
+        coordinator); the entity set itself only changes on reload. A setting
+        is also unavailable while the camera does not report it.
         """
         description = self.entity_description
-        return (
-            super().available
-            and self.coordinator.settings.last_update_success
-            and (
-                not isinstance(description, FoscamEntityDescription)
-                or cgi_allowed(self.coordinator, description.cgi)
-            )
+        if not (super().available and self.coordinator.settings.last_update_success):
+            return False
+        if not isinstance(description, FoscamEntityDescription):
+            return True
+        return self.coordinator.privilege.allows(description.cgi) and (
+            not self._unavailable_without_value
+            or description.reports_value(self.coordinator.data)
         )

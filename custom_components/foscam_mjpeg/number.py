@@ -14,7 +14,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import FoscamCoordinator, FoscamData
+from .coordinator import FoscamData
 from .data import FoscamConfigEntry
 from .entity import FoscamEntity, FoscamEntityDescription
 from .foscam_cgi import (
@@ -39,16 +39,6 @@ class FoscamNumberEntityDescription(NumberEntityDescription, FoscamEntityDescrip
 
     value_fn: Callable[[FoscamData], int | None]
     set_fn: Callable[[FoscamCamera, int], Awaitable[None]]
-
-    def is_supported(self, coordinator: FoscamCoordinator) -> bool:
-        """Whether the user may write it and the camera reports it."""
-        return super().is_supported(coordinator) and (
-            self.value_fn(coordinator.data) is not None
-        )
-
-
-def _alarm(data: FoscamData) -> AlarmParams | None:
-    return data.params.alarm if data.params else None
 
 
 def _camera_number(
@@ -77,7 +67,7 @@ def _sensitivity(
     """A detection sensitivity of set_alarm.cgi, shown inverted."""
 
     def value(data: FoscamData) -> int | None:
-        alarm = _alarm(data)
+        alarm = data.alarm
         camera_value = None if alarm is None else read(alarm)
         return None if camera_value is None else SENSITIVITY_MAX - camera_value
 
@@ -184,11 +174,7 @@ class FoscamNumber(FoscamEntity, NumberEntity):
     _attr_native_min_value = 0
     _attr_native_step = 1
     _attr_mode = NumberMode.SLIDER
-
-    @property
-    def available(self) -> bool:
-        """Unavailable when the setting was not read (e.g. privilege reduced)."""
-        return super().available and self.native_value is not None
+    _unavailable_without_value = True
 
     @property
     def native_value(self) -> int | None:

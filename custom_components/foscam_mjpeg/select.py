@@ -31,19 +31,15 @@ PARALLEL_UPDATES = 0
 
 @dataclass(frozen=True, kw_only=True)
 class FoscamSelectEntityDescription(SelectEntityDescription, FoscamEntityDescription):
-    """A select: its options with the camera's code for each, and the write."""
+    """A select: its options with the camera's code for each, the read and the write.
+
+    Without `value_fn` the camera cannot report the value: the select shows the
+    option chosen last, kept across restarts.
+    """
 
     codes: Mapping[str, int]
-    select_fn: Callable[[FoscamCamera, int], Awaitable[None]]
-    # None: the camera cannot report the value; the entity remembers the last
-    # choice instead. Otherwise the entity exists when the camera reports it.
     value_fn: Callable[[FoscamData], int | None] | None = None
-
-    def is_supported(self, coordinator: FoscamCoordinator) -> bool:
-        """Whether the user may write it and the camera reports it."""
-        return super().is_supported(coordinator) and (
-            self.value_fn is None or self.value_fn(coordinator.data) is not None
-        )
+    set_fn: Callable[[FoscamCamera, int], Awaitable[None]]
 
 
 def _codes(enum: type[IntEnum]) -> dict[str, int]:
@@ -65,7 +61,7 @@ SELECTS: tuple[FoscamSelectEntityDescription, ...] = (
         # Presets switched off in the camera's settings (administrators see them).
         exists_fn=lambda data: not (data.misc and data.misc.ptz_disable_preset),
         codes={str(n): n for n in range(1, PRESET_COUNT + 1)},
-        select_fn=lambda client, preset: client.preset_go(preset),
+        set_fn=lambda client, preset: client.preset_go(preset),
     ),
     FoscamSelectEntityDescription(
         key="resolution",
@@ -76,7 +72,7 @@ SELECTS: tuple[FoscamSelectEntityDescription, ...] = (
         value_fn=lambda data: (
             data.camera_params.resolution if data.camera_params else None
         ),
-        select_fn=_camera_control(CameraControlParam.RESOLUTION),
+        set_fn=_camera_control(CameraControlParam.RESOLUTION),
     ),
     FoscamSelectEntityDescription(
         key="power_frequency",
@@ -86,7 +82,7 @@ SELECTS: tuple[FoscamSelectEntityDescription, ...] = (
         cgi="camera_control.cgi",
         codes=_codes(PowerFrequency),
         value_fn=lambda data: data.camera_params.mode if data.camera_params else None,
-        select_fn=_camera_control(CameraControlParam.MODE),
+        set_fn=_camera_control(CameraControlParam.MODE),
     ),
     FoscamSelectEntityDescription(
         key="image_orientation",
@@ -95,7 +91,7 @@ SELECTS: tuple[FoscamSelectEntityDescription, ...] = (
         cgi="camera_control.cgi",
         codes=_codes(ImageOrientation),
         value_fn=lambda data: data.camera_params.flip if data.camera_params else None,
-        select_fn=_camera_control(CameraControlParam.FLIP),
+        set_fn=_camera_control(CameraControlParam.FLIP),
     ),
     FoscamSelectEntityDescription(
         key="led_mode",
@@ -105,7 +101,7 @@ SELECTS: tuple[FoscamSelectEntityDescription, ...] = (
         cgi="set_misc.cgi",
         codes=_codes(LedMode),
         value_fn=lambda data: data.misc.led_mode if data.misc else None,
-        select_fn=lambda client, mode: client.set_misc(led_mode=mode),
+        set_fn=lambda client, mode: client.set_misc(led_mode=mode),
     ),
 )
 
@@ -118,18 +114,18 @@ async def async_setup_entry(
     """Add the selects the user's privilege allows and the camera reports."""
     coordinator = entry.runtime_data.coordinator
     async_add_entities(
-        (FoscamSelect if description.value_fn else FoscamRestoredSelect)(
-            coordinator, description
-        )
+        FoscamSelect(coordinator, description)
         for description in SELECTS
         if description.is_supported(coordinator)
     )
 
 
-class FoscamSelectBase(FoscamEntity, SelectEntity):
-    """A select of the camera: options and the write."""
+class FoscamSelect(FoscamEntity, SelectEntity, RestoreEntity):
+    """A select of the camera: its setting, or the option chosen last."""
 
     entity_description: FoscamSelectEntityDescription
+    _unavailable_without_value = True
+    _attr_current_option = None
 
     def __init__(
         self,
@@ -140,52 +136,36 @@ class FoscamSelectBase(FoscamEntity, SelectEntity):
         super().__init__(coordinator, description)
         self._attr_options = list(description.codes)
 
-    async def _async_send(self, option: str, *, refresh: bool) -> None:
-        description = self.entity_description
-        await self.async_camera_write(
-            description.select_fn(self.coordinator.client, description.codes[option]),
-            refresh=refresh,
-        )
-
-
-class FoscamSelect(FoscamSelectBase):
-    """A select that shows the camera's setting."""
-
-    def _value(self) -> int | None:
-        value_fn = self.entity_description.value_fn
-        assert value_fn is not None
-        return value_fn(self.coordinator.data)
-
-    @property
-    def available(self) -> bool:
-        """Unavailable when the setting was not read (e.g. privilege reduced)."""
-        return super().available and self._value() is not None
+    async def async_added_to_hass(self) -> None:
+        """Restore the option chosen last, for a value the camera cannot report."""
+        await super().async_added_to_hass()
+        if (
+            self.entity_description.value_fn is None
+            and (state := await self.async_get_last_state())
+            and state.state in self.options
+        ):
+            self._attr_current_option = state.state
 
     @property
     def current_option(self) -> str | None:
-        """The option of the camera's value (None for a code outside the table)."""
-        value = self._value()
+        """The option of the camera's value (None for a code outside the table).
+
+        For a value the camera cannot report: the option chosen last.
+        """
+        if (value_fn := self.entity_description.value_fn) is None:
+            return self._attr_current_option
+        value = value_fn(self.coordinator.data)
         codes = self.entity_description.codes
         return next((option for option in codes if codes[option] == value), None)
 
     async def async_select_option(self, option: str) -> None:
-        """Write the option to the camera, then re-read the settings."""
-        await self._async_send(option, refresh=True)
-
-
-class FoscamRestoredSelect(FoscamSelectBase, RestoreEntity):
-    """A select whose value the camera cannot report: the last choice is kept."""
-
-    _attr_current_option = None
-
-    async def async_added_to_hass(self) -> None:
-        """Restore the last choice."""
-        await super().async_added_to_hass()
-        if (state := await self.async_get_last_state()) and state.state in self.options:
-            self._attr_current_option = state.state
-
-    async def async_select_option(self, option: str) -> None:
-        """Send the choice; it changes no setting, so nothing to re-read."""
-        await self._async_send(option, refresh=False)
-        self._attr_current_option = option
-        self.async_write_ha_state()
+        """Write the option; re-read the settings, or remember an unreported one."""
+        description = self.entity_description
+        reported = description.value_fn is not None
+        await self.async_camera_write(
+            description.set_fn(self.coordinator.client, description.codes[option]),
+            refresh=reported,
+        )
+        if not reported:
+            self._attr_current_option = option
+            self.async_write_ha_state()

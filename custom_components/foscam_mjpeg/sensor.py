@@ -42,12 +42,6 @@ class FoscamSensorEntityDescription(SensorEntityDescription, FoscamEntityDescrip
     enum: type[IntEnum] | None = None
     cgi: str = "get_status.cgi"
 
-    def is_supported(self, coordinator: FoscamCoordinator) -> bool:
-        """Whether the camera reports the field."""
-        return super().is_supported(coordinator) and (
-            self.value_fn(coordinator.data) is not None
-        )
-
 
 def _clock_offset(data: FoscamData) -> int | None:
     """Camera clock minus Home Assistant's clock when the camera answered, in s.

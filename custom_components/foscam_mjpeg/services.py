@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
+from enum import IntEnum
 import os
 from pathlib import Path
-import re
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntryState
@@ -37,14 +37,13 @@ from homeassistant.util.json import JsonObjectType, JsonValueType
 
 from .const import DOMAIN
 from .data import FoscamConfigEntry
-from .entity import cgi_allowed
 from .foscam_cgi import (
     PRESET_COUNT,
     Direction,
     FtpTestResult,
+    LogEntry,
     MailTestResult,
     WifiNetwork,
-    WifiSecurity,
 )
 from .helpers import translate_camera_errors
 from .ptz import STEP_DIRECTIONS, async_ptz_move
@@ -65,19 +64,11 @@ PRESET_MODE_SET: Final = "set"
 # wifi_scan.cgi only starts the scan; give the camera a few seconds before
 # reading get_wifi_scan_result.cgi.
 WIFI_SCAN_WAIT: Final = 4.0
-WIFI_MODES: Final = {0: "infrastructure", 1: "ad_hoc"}
 
-# get_log.cgi line: "Mon, 2009-08-03 20:13:03    admin        192.168.0.16      access"
-# (user and remote address are blank for some system events).
-_IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}"
-LOG_LINE: Final = re.compile(
-    rf"^\s*(?:\w+,\s*)?(?P<date>\d{{4}}-\d{{2}}-\d{{2}})\s+(?P<time>\d{{1,2}}:\d{{2}}:\d{{2}})"
-    rf"\s+(?:(?P<user>(?!{_IPV4}\s)\S+)\s+)?(?:(?P<ip>{_IPV4})\s+)?(?P<action>\S.*?)\s*$"
-)
-
+# (entry, call data) -> response. The one handler that needs Home Assistant
+# itself (backup_params: the config folder) reaches it through the coordinator.
 type ActionHandler = Callable[
-    [HomeAssistant, FoscamConfigEntry, Mapping[str, Any]],
-    Awaitable[JsonValueType],
+    [FoscamConfigEntry, Mapping[str, Any]], Awaitable[JsonValueType]
 ]
 
 
@@ -115,9 +106,7 @@ def _validate_ptz_move(data: Mapping[str, Any]) -> None:
         )
 
 
-async def _ptz_move(
-    hass: HomeAssistant, entry: FoscamConfigEntry, data: Mapping[str, Any]
-) -> None:
+async def _ptz_move(entry: FoscamConfigEntry, data: Mapping[str, Any]) -> None:
     await async_ptz_move(
         entry,
         data[ATTR_DIRECTION],
@@ -126,9 +115,7 @@ async def _ptz_move(
     )
 
 
-async def _ptz_preset(
-    hass: HomeAssistant, entry: FoscamConfigEntry, data: Mapping[str, Any]
-) -> None:
+async def _ptz_preset(entry: FoscamConfigEntry, data: Mapping[str, Any]) -> None:
     client = entry.runtime_data.client
     if data[ATTR_MODE] == PRESET_MODE_SET:
         await client.preset_set(data[ATTR_PRESET])
@@ -136,49 +123,42 @@ async def _ptz_preset(
         await client.preset_go(data[ATTR_PRESET])
 
 
-async def _set_extra_io(
-    hass: HomeAssistant, entry: FoscamConfigEntry, data: Mapping[str, Any]
-) -> None:
+async def _set_extra_io(entry: FoscamConfigEntry, data: Mapping[str, Any]) -> None:
     await entry.runtime_data.client.set_extra_io(data[ATTR_VALUE])
 
 
-def parse_log_line(line: str) -> JsonObjectType:
-    """Split a get_log.cgi line into its columns (None where it does not parse)."""
-    entry: JsonObjectType = {"time": None, "user": None, "ip": None, "action": None}
-    if match := LOG_LINE.match(line):
-        entry |= {
-            "time": f"{match['date']}T{match['time']}",
-            "user": match["user"],
-            "ip": match["ip"],
-            "action": match["action"],
-        }
-    return entry | {"raw": line}
+def log_entry_response(entry: LogEntry) -> JsonObjectType:
+    """A log entry as the get_log action returns it."""
+    return {
+        "time": entry.time,
+        "user": entry.user,
+        "ip": entry.ip,
+        "action": entry.action,
+        "raw": entry.raw,
+    }
 
 
-async def _get_log(
-    hass: HomeAssistant, entry: FoscamConfigEntry, data: Mapping[str, Any]
-) -> JsonValueType:
+async def _get_log(entry: FoscamConfigEntry, data: Mapping[str, Any]) -> JsonValueType:
     lines = await entry.runtime_data.client.get_log()
-    return {"entries": [parse_log_line(line) for line in lines]}
+    return {"entries": [log_entry_response(LogEntry.from_line(line)) for line in lines]}
+
+
+def _code_name(code: IntEnum | int | None) -> str:
+    """A documented code by its name, anything else "unknown"."""
+    return code.name.lower() if isinstance(code, IntEnum) else "unknown"
 
 
 def _network(network: WifiNetwork) -> JsonObjectType:
-    security = network.security
-    bssid = network.bssid or ""
     return {
         "ssid": network.ssid,
-        "bssid": format_mac(bssid) if bssid else None,
-        "mode": WIFI_MODES.get(network.mode, "unknown")
-        if network.mode is not None
-        else None,
-        "security": security.name.lower()
-        if isinstance(security, WifiSecurity)
-        else "unknown",
+        "bssid": format_mac(network.bssid) if network.bssid else None,
+        "mode": None if network.mode is None else _code_name(network.mode),
+        "security": _code_name(network.security),
     }
 
 
 async def _scan_wifi(
-    hass: HomeAssistant, entry: FoscamConfigEntry, data: Mapping[str, Any]
+    entry: FoscamConfigEntry, data: Mapping[str, Any]
 ) -> JsonValueType:
     client = entry.runtime_data.client
     await client.wifi_scan()
@@ -188,23 +168,16 @@ async def _scan_wifi(
 
 
 def _test_result(result: MailTestResult | FtpTestResult | int) -> JsonObjectType:
-    name = (
-        result.name.lower()
-        if isinstance(result, MailTestResult | FtpTestResult)
-        else "unknown"
-    )
-    return {"result": name, "code": int(result)}
+    return {"result": _code_name(result), "code": int(result)}
 
 
 async def _test_mail(
-    hass: HomeAssistant, entry: FoscamConfigEntry, data: Mapping[str, Any]
+    entry: FoscamConfigEntry, data: Mapping[str, Any]
 ) -> JsonValueType:
     return _test_result(await entry.runtime_data.client.test_mail())
 
 
-async def _test_ftp(
-    hass: HomeAssistant, entry: FoscamConfigEntry, data: Mapping[str, Any]
-) -> JsonValueType:
+async def _test_ftp(entry: FoscamConfigEntry, data: Mapping[str, Any]) -> JsonValueType:
     return _test_result(await entry.runtime_data.client.test_ftp())
 
 
@@ -224,8 +197,9 @@ def _write_backup(path: Path, content: bytes, prefix: str) -> None:
 
 
 async def _backup_params(
-    hass: HomeAssistant, entry: FoscamConfigEntry, data: Mapping[str, Any]
+    entry: FoscamConfigEntry, data: Mapping[str, Any]
 ) -> JsonValueType:
+    hass = entry.runtime_data.coordinator.hass
     content = await entry.runtime_data.client.backup_params()
     timestamp = dt_util.utcnow().strftime("%Y%m%dT%H%M%SZ")
     path = Path(hass.config.path(DOMAIN, f"{entry.unique_id}_{timestamp}.bin"))
@@ -358,7 +332,7 @@ def _check_privilege(action: FoscamAction, targets: list[CameraTarget]) -> None:
         if action.pan_tilt and not coordinator.has_pan_tilt:
             raise _validation_error("no_pan_tilt", name=target.entry.title)
         for cgi in action.cgis:
-            if not cgi_allowed(coordinator, cgi):
+            if not coordinator.privilege.allows(cgi):
                 raise _validation_error("insufficient_privilege", cgi=cgi)
 
 
@@ -373,7 +347,7 @@ def _make_service_handler(
 
         async def run(target: CameraTarget) -> JsonValueType:
             with translate_camera_errors():
-                return await action.handler(hass, target.entry, call.data)
+                return await action.handler(target.entry, call.data)
 
         # Every camera is tried; the first failure is reported.
         results = await asyncio.gather(

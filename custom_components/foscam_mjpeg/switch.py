@@ -27,22 +27,14 @@ UPLOAD_INTERVAL_ON = 1
 
 @dataclass(frozen=True, kw_only=True)
 class FoscamSwitchEntityDescription(SwitchEntityDescription, FoscamEntityDescription):
-    """A switch: how to read it and how to set it."""
+    """A switch: how to read it and how to set it.
 
-    set_fn: Callable[[FoscamCamera, bool], Awaitable[None]]
-    # None: the camera cannot report the state; the entity assumes and restores
-    # it. Otherwise the entity exists when the camera reports the value.
+    Without `value_fn` the camera cannot report the state: the switch assumes
+    the state it set last, kept across restarts.
+    """
+
     value_fn: Callable[[FoscamData], bool | None] | None = None
-
-    def is_supported(self, coordinator: FoscamCoordinator) -> bool:
-        """Whether the user may write it and the camera reports it."""
-        return super().is_supported(coordinator) and (
-            self.value_fn is None or self.value_fn(coordinator.data) is not None
-        )
-
-
-def _alarm(data: FoscamData) -> AlarmParams | None:
-    return data.params.alarm if data.params else None
+    set_fn: Callable[[FoscamCamera, bool], Awaitable[None]]
 
 
 def _alarm_switch(
@@ -59,7 +51,7 @@ def _alarm_switch(
         entity_category=EntityCategory.CONFIG if linkage else None,
         entity_registry_enabled_default=not linkage,
         cgi="set_alarm.cgi",
-        value_fn=lambda data: value_fn(alarm) if (alarm := _alarm(data)) else None,
+        value_fn=lambda data: value_fn(alarm) if (alarm := data.alarm) else None,
         set_fn=set_fn,
     )
 
@@ -143,18 +135,43 @@ async def async_setup_entry(
     """Add the switches the user's privilege allows and the camera reports."""
     coordinator = entry.runtime_data.coordinator
     async_add_entities(
-        (FoscamSwitch if description.value_fn else FoscamAssumedSwitch)(
-            coordinator, description
-        )
+        FoscamSwitch(coordinator, description)
         for description in SWITCHES
         if description.is_supported(coordinator)
     )
 
 
-class FoscamSwitchBase(FoscamEntity, SwitchEntity):
-    """A switch of the camera."""
+class FoscamSwitch(FoscamEntity, SwitchEntity, RestoreEntity):
+    """A switch of the camera: its setting, or the state last set (assumed)."""
 
     entity_description: FoscamSwitchEntityDescription
+    _unavailable_without_value = True
+
+    def __init__(
+        self,
+        coordinator: FoscamCoordinator,
+        description: FoscamSwitchEntityDescription,
+    ) -> None:
+        """Initialise from the description."""
+        super().__init__(coordinator, description)
+        self._attr_assumed_state = description.value_fn is None
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the state last set, for a switch the camera cannot report."""
+        await super().async_added_to_hass()
+        if (
+            self.assumed_state
+            and (state := await self.async_get_last_state())
+            and state.state in (STATE_ON, STATE_OFF)
+        ):
+            self._attr_is_on = state.state == STATE_ON
+
+    @property
+    def is_on(self) -> bool | None:
+        """The camera's setting, or the state last set."""
+        if (value_fn := self.entity_description.value_fn) is None:
+            return self._attr_is_on
+        return value_fn(self.coordinator.data)
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn the setting on."""
@@ -170,43 +187,6 @@ class FoscamSwitchBase(FoscamEntity, SwitchEntity):
             self.entity_description.set_fn(self.coordinator.client, on),
             refresh=not self.assumed_state,
         )
-        self._async_written(on)
-
-    def _async_written(self, on: bool) -> None:
-        """Called after a successful write."""
-
-
-class FoscamSwitch(FoscamSwitchBase):
-    """A switch that shows the camera's setting."""
-
-    def _value(self) -> bool | None:
-        value_fn = self.entity_description.value_fn
-        assert value_fn is not None
-        return value_fn(self.coordinator.data)
-
-    @property
-    def available(self) -> bool:
-        """Unavailable when the setting was not read (e.g. privilege reduced)."""
-        return super().available and self._value() is not None
-
-    @property
-    def is_on(self) -> bool | None:
-        """The camera's setting."""
-        return self._value()
-
-
-class FoscamAssumedSwitch(FoscamSwitchBase, RestoreEntity):
-    """A switch the camera cannot report: last set state, kept across restarts."""
-
-    _attr_assumed_state = True
-
-    async def async_added_to_hass(self) -> None:
-        """Restore the last state that was set."""
-        await super().async_added_to_hass()
-        state = await self.async_get_last_state()
-        if state is not None and state.state in (STATE_ON, STATE_OFF):
-            self._attr_is_on = state.state == STATE_ON
-
-    def _async_written(self, on: bool) -> None:
-        self._attr_is_on = on
-        self.async_write_ha_state()
+        if self.assumed_state:
+            self._attr_is_on = on
+            self.async_write_ha_state()

@@ -1,15 +1,9 @@
-"""Pan/tilt by voice through Home Assistant's own conversation agent.
+"""Pan/tilt by voice through Home Assistant's own conversation agent: the intents.
 
-Two public mechanisms the user can see and change:
-
-- intents (``FoscamPtzPan``, ``FoscamPtzTilt``, ``FoscamPtzPreset``,
-  ``FoscamPtzCenter``), always registered; they act only on loaded cameras
-  whose ``voice_sentences`` option is on;
-- sentence files ``<config>/custom_sentences/<language>/foscam_mjpeg.yaml``,
-  copied from ``sentences/<language>.yaml`` while at least one camera has the
-  option on, removed when none has. The first line of a copied file records
-  the hash of the rest: a file whose content no longer matches it was edited
-  by the user and is never changed or removed.
+``FoscamPtzPan``, ``FoscamPtzTilt``, ``FoscamPtzPreset`` and ``FoscamPtzCenter``
+are always registered; they act only on loaded cameras whose
+``voice_sentences`` option is on. The sentences that lead to them are the
+files voice_files.py keeps in the user's config folder.
 
 Success replies come from the sentence files' response templates (with the
 camera's name in ``slots.camera``); error replies from the translations.
@@ -17,21 +11,14 @@ camera's name in ``slots.camera``); error replies from the translations.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
-import hashlib
-from pathlib import Path
+from dataclasses import dataclass
 import re
 from typing import Any, Final
 import unicodedata
 
-from homeassistant.config_entries import (
-    SIGNAL_CONFIG_ENTRY_CHANGED,
-    ConfigEntry,
-    ConfigEntryChange,
-)
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.config_entries import SIGNAL_CONFIG_ENTRY_CHANGED
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
     config_validation as cv,
@@ -41,28 +28,19 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
-from .const import CONF_VOICE_SENTENCES, DEFAULT_VOICE_SENTENCES, DOMAIN, LOGGER
+from .const import DOMAIN
 from .data import FoscamConfigEntry
-from .entity import cgi_allowed
 from .foscam_cgi import PRESET_COUNT, Direction, PtzCommand
-from .helpers import has_pan_tilt, translate_camera_errors
+from .helpers import translate_camera_errors
 from .ptz import async_ptz_move
 from .validation import vol
+from .voice_files import SentenceFiles, voice_enabled
 
 SLOT_CAMERA: Final = "foscam_camera"
 SLOT_PAN: Final = "foscam_pan_direction"
 SLOT_TILT: Final = "foscam_tilt_direction"
 SLOT_PRESET: Final = "foscam_preset"
 PTZ_CGI: Final = "decoder_control.cgi"
-
-LANGUAGES: Final = ("en", "es")
-TEMPLATE_DIR: Final = Path(__file__).parent / "sentences"
-SENTENCE_FILE: Final = f"{DOMAIN}.yaml"
-HEADER: Final = (
-    "# Written by the Foscam MJPEG integration (sha256 {digest}). It is replaced or\n"
-    "# removed only while the text below is unchanged: edit it to keep your version.\n"
-)
-HEADER_DIGEST: Final = re.compile(r"\(sha256 ([0-9a-f]{64})\)")
 
 # Words around a spoken camera name that are not part of it.
 LEADING_FILLERS: Final = frozenset(
@@ -82,107 +60,6 @@ LEADING_FILLERS: Final = frozenset(
     }
 )
 TRAILING_FILLERS: Final = frozenset({"camera", "cam", "camara"})
-
-
-# -- sentence files ----------------------------------------------------------
-
-
-def generated_sentences(language: str) -> str:
-    """The file we write for a language: header with the body's hash, then the body."""
-    body = (TEMPLATE_DIR / f"{language}.yaml").read_text(encoding="utf-8")
-    digest = hashlib.sha256(body.encode()).hexdigest()
-    return HEADER.format(digest=digest) + body
-
-
-def is_untouched(text: str) -> bool:
-    """Whether a file is one we wrote, unchanged since (its header hash still fits)."""
-    header_lines = HEADER.count("\n")
-    lines = text.splitlines(keepends=True)
-    match = HEADER_DIGEST.search("".join(lines[:header_lines]))
-    body = "".join(lines[header_lines:])
-    return match is not None and hashlib.sha256(body.encode()).hexdigest() == match[1]
-
-
-def sync_sentence_files(config_dir: Path, wanted: bool) -> bool:
-    """Write, refresh or remove our sentence files; return whether any changed.
-
-    Runs in the executor. Never touches a file the user edited or wrote.
-    """
-    changed = False
-    for language in LANGUAGES:
-        path = config_dir / "custom_sentences" / language / SENTENCE_FILE
-        current = path.read_text(encoding="utf-8") if path.is_file() else None
-        ours = current is not None and is_untouched(current)
-        if wanted:
-            generated = generated_sentences(language)
-            if current is None or (ours and current != generated):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(generated, encoding="utf-8")
-                changed = True
-        elif ours:
-            path.unlink()
-            changed = True
-    return changed
-
-
-def voice_enabled(entry: ConfigEntry) -> bool:
-    """Whether the user opted in to voice control of this camera's motor.
-
-    Every sentence moves the camera: a camera without a motor has none.
-    """
-    return has_pan_tilt(entry.options) and bool(
-        entry.options.get(CONF_VOICE_SENTENCES, DEFAULT_VOICE_SENTENCES)
-    )
-
-
-@dataclass
-class SentenceFiles:
-    """Keeps the sentence files in line with the entries' options."""
-
-    hass: HomeAssistant
-    _written: bool | None = None
-    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-    def _wanted(self) -> bool:
-        return any(
-            voice_enabled(entry) and entry.disabled_by is None
-            for entry in self.hass.config_entries.async_entries(DOMAIN)
-        )
-
-    @callback
-    def async_entry_changed(
-        self, change: ConfigEntryChange, entry: ConfigEntry
-    ) -> None:
-        """Re-check after any change to one of our entries (options, removal)."""
-        if entry.domain == DOMAIN and self._wanted() != self._written:
-            self.hass.async_create_task(self.async_sync(), eager_start=False)
-
-    async def async_sync(self) -> None:
-        """Write or remove the files, then let the conversation agent reload them."""
-        async with self._lock:
-            wanted = self._wanted()
-            if wanted == self._written:
-                return
-            config_dir = Path(self.hass.config.config_dir)
-            try:
-                changed = await self.hass.async_add_executor_job(
-                    sync_sentence_files, config_dir, wanted
-                )
-            except OSError as err:
-                LOGGER.warning("Cannot update the voice sentence files: %s", err)
-                return
-            self._written = wanted
-            if changed and self.hass.services.has_service("conversation", "reload"):
-                try:
-                    await self.hass.services.async_call(
-                        "conversation", "reload", blocking=True
-                    )
-                except HomeAssistantError as err:
-                    # Since 2026.x the reload re-reads configuration.yaml first.
-                    LOGGER.warning("The conversation agent did not reload: %s", err)
-
-
-# -- intents -----------------------------------------------------------------
 
 
 def _words(text: str) -> list[str]:
@@ -298,7 +175,7 @@ class FoscamPtzIntentHandler(intent.IntentHandler):
                 intent.IntentResponseErrorCode.NO_VALID_TARGETS, key, name=spoken
             )
         camera = found[0]
-        if not cgi_allowed(camera.entry.runtime_data.coordinator, PTZ_CGI):
+        if not camera.entry.runtime_data.coordinator.privilege.allows(PTZ_CGI):
             return await fail(
                 intent.IntentResponseErrorCode.FAILED_TO_HANDLE,
                 "voice_insufficient_privilege",

@@ -24,6 +24,7 @@ from custom_components.foscam_mjpeg.foscam_cgi import (
     FtpTestResult,
     ImageOrientation,
     LedMode,
+    LogEntry,
     Misc,
     Params,
     PowerFrequency,
@@ -34,6 +35,7 @@ from custom_components.foscam_mjpeg.foscam_cgi import (
     Value,
     WeekSchedule,
     WifiEncryption,
+    WifiMode,
     WifiNetwork,
     WifiSecurity,
     parse_vars,
@@ -326,6 +328,53 @@ def test_cgi_table() -> None:
     assert CGI_PRIVILEGE["get_status.cgi"] is None
     assert CGI_PRIVILEGE["decoder_control.cgi"] is Privilege.OPERATOR
     assert CGI_PRIVILEGE["videostream.asf"] is Privilege.VISITOR
+
+
+def test_privilege_allows() -> None:
+    """A privilege allows the CGIs at or below it, and those that need none."""
+    assert Privilege.VISITOR.allows("get_status.cgi")
+    assert Privilege.VISITOR.allows("snapshot.cgi")
+    assert not Privilege.VISITOR.allows("decoder_control.cgi")
+    assert Privilege.OPERATOR.allows("decoder_control.cgi")
+    assert not Privilege.OPERATOR.allows("set_alarm.cgi")
+    assert Privilege.ADMINISTRATOR.allows("set_alarm.cgi")
+    with pytest.raises(KeyError):
+        Privilege.ADMINISTRATOR.allows("unknown.cgi")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Mon, 2009-08-03 20:13:03    admin        192.168.0.16      access",
+            ("2009-08-03T20:13:03", "admin", "192.168.0.16", "access"),
+        ),
+        (
+            "2009-08-03 1:02:03    ipcamera    system start",
+            ("2009-08-03T1:02:03", "ipcamera", None, "system start"),
+        ),
+        ("garbage line", (None, None, None, None)),
+    ],
+)
+def test_log_entry(line: str, expected: tuple[str | None, ...]) -> None:
+    """A get_log line split into columns; the raw line is always kept."""
+    entry = LogEntry.from_line(line)
+    assert (entry.time, entry.user, entry.ip, entry.action) == expected
+    assert entry.raw == line
+
+
+def test_wifi_network_mode() -> None:
+    """ap_mode is a WifiMode; an undocumented code stays a raw int."""
+    networks = WifiNetwork.list_from_vars(
+        {"ap_bssid": ["a", "b", "c"], "ap_mode": [0, 1, 7], "ap_security": [0, 0, 0]}
+    )
+    assert [network.mode for network in networks] == [
+        WifiMode.INFRASTRUCTURE,
+        WifiMode.AD_HOC,
+        7,
+    ]
+    assert isinstance(networks[0].mode, WifiMode)
+    assert not isinstance(networks[2].mode, WifiMode)
 
 
 def test_exception_messages() -> None:

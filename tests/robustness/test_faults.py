@@ -37,7 +37,6 @@ from custom_components.foscam_mjpeg.const import (
     CONF_STREAM_IDLE_TIMEOUT,
     DOMAIN,
 )
-from custom_components.foscam_mjpeg.entity import cgi_allowed
 from custom_components.foscam_mjpeg.foscam_cgi import FrameRate, Privilege
 from simulator import SimulatedCamera
 
@@ -475,7 +474,7 @@ async def test_privilege_reduced_settings_unavailable(
         if (
             cgi is not None
             and reads_a_setting
-            and not cgi_allowed(entry.runtime_data.coordinator, cgi)
+            and not entry.runtime_data.coordinator.privilege.allows(cgi)
         ):
             assert state.state == STATE_UNAVAILABLE, entity.entity_id
             checked += 1
@@ -502,7 +501,7 @@ async def test_privilege_reduced_commands_unavailable(
         entity.entity_id
         for entity, cgi in _entities_and_cgis(hass)
         if cgi is not None
-        and not cgi_allowed(coordinator, cgi)
+        and not coordinator.privilege.allows(cgi)
         and state_of(hass, entity.entity_id) != STATE_UNAVAILABLE
     ]
     await hass.config_entries.async_unload(entry.entry_id)

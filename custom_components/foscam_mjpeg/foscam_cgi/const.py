@@ -25,6 +25,11 @@ class Privilege(IntEnum):
         """This privilege on the 0/1/2 scale of ``get_params`` / ``set_users``."""
         return int(self) - 1
 
+    def allows(self, cgi: str) -> bool:
+        """Whether an account of this privilege may call ``cgi`` (``CGI_PRIVILEGE``)."""
+        required = CGI_PRIVILEGE[cgi]
+        return required is None or self >= required
+
 
 _V, _O, _A = Privilege.VISITOR, Privilege.OPERATOR, Privilege.ADMINISTRATOR
 
@@ -407,6 +412,13 @@ class WifiEncryption(IntEnum):
     WPA_AES = 3
     WPA2_AES = 4
     WPA2_TKIP_AES = 5
+
+
+class WifiMode(IntEnum):
+    """``ap_mode`` of get_wifi_scan_result."""
+
+    INFRASTRUCTURE = 0
+    AD_HOC = 1
 
 
 class WifiSecurity(IntEnum):

@@ -34,6 +34,7 @@ from .const import (
     UpnpStatus,
     WifiCountry,
     WifiEncryption,
+    WifiMode,
     WifiSecurity,
     WifiStatus,
 )
@@ -610,7 +611,7 @@ class WifiNetwork:
 
     bssid: str | None
     ssid: str | None
-    mode: int | None
+    mode: WifiMode | int | None
     security: WifiSecurity | int | None
 
     @classmethod
@@ -637,11 +638,49 @@ class WifiNetwork:
             cls(
                 bssid=to_str(cell("bssid", i)),
                 ssid=to_str(cell("ssid", i)),
-                mode=to_int(cell("mode", i)),
+                mode=to_enum(WifiMode)(cell("mode", i)),
                 security=to_enum(WifiSecurity)(cell("security", i)),
             )
             for i in range(count)
         ]
+
+
+# get_log.cgi line: "Mon, 2009-08-03 20:13:03    admin        192.168.0.16      access"
+# (user and remote address are blank for some system events).
+_IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}"
+LOG_LINE: Final = re.compile(
+    rf"^\s*(?:\w+,\s*)?(?P<date>\d{{4}}-\d{{2}}-\d{{2}})\s+(?P<time>\d{{1,2}}:\d{{2}}:\d{{2}})"
+    rf"\s+(?:(?P<user>(?!{_IPV4}\s)\S+)\s+)?(?:(?P<ip>{_IPV4})\s+)?(?P<action>\S.*?)\s*$"
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LogEntry:
+    """One line of get_log.cgi, split into its columns.
+
+    A column is None where the line does not have it; a line that does not
+    parse at all keeps only ``raw``. ``time`` is the camera's local time as
+    written, ``date`` and ``time`` joined by "T" (the camera tells no zone).
+    """
+
+    time: str | None
+    user: str | None
+    ip: str | None
+    action: str | None
+    raw: str
+
+    @classmethod
+    def from_line(cls, line: str) -> Self:
+        """Split a log line into its columns."""
+        if match := LOG_LINE.match(line):
+            return cls(
+                time=f"{match['date']}T{match['time']}",
+                user=match["user"],
+                ip=match["ip"],
+                action=match["action"],
+                raw=line,
+            )
+        return cls(time=None, user=None, ip=None, action=None, raw=line)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
