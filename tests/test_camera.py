@@ -263,13 +263,13 @@ async def test_stalled_viewer_does_not_slow_others(
         (stalled,) = (
             viewer
             for viewer in hub._viewers
-            if viewer.transport is not None
-            and viewer.transport.get_extra_info("peername")[1] == port
+            if viewer.socket.transport is not None
+            and viewer.socket.transport.get_extra_info("peername")[1] == port
         )
         # A small send buffer on Home Assistant's side too (as on a slow
         # network): back-pressure comes after a few frames, not megabytes.
-        assert stalled.transport is not None
-        stalled.transport.get_extra_info("socket").setsockopt(
+        assert stalled.socket.transport is not None
+        stalled.socket.transport.get_extra_info("socket").setsockopt(
             socket.SOL_SOCKET, socket.SO_SNDBUF, 4096
         )
         received = hub.stats["frames_received"]

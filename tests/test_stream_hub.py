@@ -26,8 +26,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
 
-from custom_components.foscam_mjpeg import stream_hub
+from custom_components.foscam_mjpeg import upstream, viewer_socket
 from custom_components.foscam_mjpeg.const import DOMAIN
+from custom_components.foscam_mjpeg.fan_out import multipart_part
 from custom_components.foscam_mjpeg.foscam_cgi import (
     FoscamAuthenticationError,
     FoscamCamera,
@@ -38,7 +39,7 @@ from custom_components.foscam_mjpeg.foscam_cgi import (
     FrameStream,
     Resolution,
 )
-from custom_components.foscam_mjpeg.stream_hub import StreamHub, multipart_part
+from custom_components.foscam_mjpeg.stream_hub import StreamHub
 from simulator import SimulatedCamera
 
 # Loopback sockets: the simulator and the HTTP servers of these tests.
@@ -308,8 +309,8 @@ async def test_slow_link_gets_fresh_frames_not_a_backlog(
     viewer = next(
         v
         for v in hub._viewers
-        if v.transport is not None
-        and v.transport.get_extra_info("peername") == slow_address
+        if v.socket.transport is not None
+        and v.socket.transport.get_extra_info("peername") == slow_address
     )
     big = b"\xff\xd8" + bytes(200_000)
 
@@ -322,9 +323,9 @@ async def test_slow_link_gets_fresh_frames_not_a_backlog(
     # handler sat idle (the kernel queue probe skipped them, not the deque).
     assert viewer.waiter is not None
     assert viewer.dropped >= 25
-    assert viewer.transport is not None
-    assert viewer.transport.get_write_buffer_size() <= 2 * len(big) + 1024
-    assert stream_hub._unsent_bytes(viewer) > 0
+    assert viewer.socket.transport is not None
+    assert viewer.socket.transport.get_write_buffer_size() <= 2 * len(big) + 1024
+    assert viewer.socket.unsent_bytes() > 0
 
     # Once it reads, the slow viewer finds at most three frames queued (the
     # first one sent twice), then the live picture.
@@ -436,11 +437,11 @@ async def test_stall_watchdog(
     Whether the camera sends nothing or parts that are no JPEG, the hub gives
     up between stall and 1.25 x stall seconds after the last good frame.
     """
-    monkeypatch.setattr(stream_hub, "STALL_MIN", 0.3)
-    monkeypatch.setattr(stream_hub, "RECONNECT_MIN", 60.0)
+    monkeypatch.setattr(upstream, "STALL_MIN", 0.3)
+    monkeypatch.setattr(upstream, "RECONNECT_MIN", 60.0)
     fake = FakeClient()
     hub = make_hub(hass, fake)  # 10 fps: 5 frame periods, 0.5 s
-    stall = hub._stall_timeout
+    stall = hub._upstream.stall_timeout
     hub._add_viewer(None)
     for n in range(5):
         fake.items.put_nowait(frame(n))
@@ -466,7 +467,7 @@ async def test_http10_viewer_gets_plain_parts(
 
     The unsent-bytes probe is absent there (as off Linux): frames still flow.
     """
-    monkeypatch.setattr(stream_hub, "fcntl", None)
+    monkeypatch.setattr(viewer_socket, "fcntl", None)
     fake = FakeClient()
     hub = make_hub(hass, fake)
     http = await serve(hub)
@@ -493,9 +494,9 @@ async def test_unsent_probe_unavailable(hass: HomeAssistant, serve: Serve) -> No
     (viewer,) = hub._viewers
     not_tcp, other = socket.socketpair()
     with not_tcp, other:
-        viewer.fd = not_tcp.fileno()
-        assert stream_hub._unsent_bytes(viewer) == 0
-    assert viewer.fd == -1
+        viewer.socket.fd = not_tcp.fileno()
+        assert viewer.socket.unsent_bytes() == 0
+    assert viewer.socket.fd == -1
     await feed_and_read(fake, (response,), range(3))
     await hub.async_shutdown()
 
@@ -564,7 +565,7 @@ async def test_reconnect_keeps_viewers(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Lost stream: one log line, retries with back-off, viewers stay connected."""
-    monkeypatch.setattr(stream_hub, "RECONNECT_MIN", 0.01)
+    monkeypatch.setattr(upstream, "RECONNECT_MIN", 0.01)
     caplog.set_level(logging.INFO, logger="custom_components.foscam_mjpeg")
     fake = FakeClient()
     hub = make_hub(hass, fake)
@@ -614,7 +615,7 @@ async def test_loss_while_idle_is_not_retried(
     response.close()
     await wait_for(lambda: hub.stats["viewers"] == 0)
     fake.items.put_nowait(None)
-    await wait_for(lambda: hub._upstream is not None and hub._upstream.done())
+    await wait_for(lambda: hub._upstream.task is not None and hub._upstream.task.done())
     assert fake.total == 1
 
     response = await http.get("/stream")
@@ -631,7 +632,7 @@ async def test_unexpected_error_is_logged_once_and_retried(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A client bug does not kill the hub."""
-    monkeypatch.setattr(stream_hub, "RECONNECT_MIN", 0.01)
+    monkeypatch.setattr(upstream, "RECONNECT_MIN", 0.01)
     fake = FakeClient()
     fake.connect_errors = [RuntimeError("bug"), RuntimeError("bug")]
     hub = make_hub(hass, fake)
@@ -648,7 +649,7 @@ async def test_authentication_error_stops(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Rejected credentials: no retry loop, viewers are ended."""
-    monkeypatch.setattr(stream_hub, "RECONNECT_MIN", 0.01)
+    monkeypatch.setattr(upstream, "RECONNECT_MIN", 0.01)
     fake = FakeClient()
     fake.connect_errors = [FoscamAuthenticationError("videostream.cgi: 401")]
     hub = make_hub(hass, fake)
@@ -696,8 +697,8 @@ async def test_disconnect_noticed_while_upstream_down(
     hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A viewer that left during an outage is released (no write would notice)."""
-    monkeypatch.setattr(stream_hub, "RECONNECT_MIN", 0.01)
-    monkeypatch.setattr(stream_hub, "RECONNECT_MAX", 0.02)
+    monkeypatch.setattr(upstream, "RECONNECT_MIN", 0.01)
+    monkeypatch.setattr(upstream, "RECONNECT_MAX", 0.02)
     fake = FakeClient()
     fake.connect_errors = [FoscamConnectionError("down")] * 1000
     hub = make_hub(hass, fake)
@@ -721,7 +722,7 @@ async def test_still_from_stream(hass: HomeAssistant) -> None:
     assert await hub.async_get_image() == frame(1)
     assert fake.snapshot_calls == 0
     assert hub.stats["stills_from_stream"] == 1
-    hub._latest_time -= 60
+    hub._stills.latest_time -= 60
     assert hub.latest_frame() is None
     assert hub.latest_frame(max_age=120) == frame(1)
     assert await hub.async_get_image() == b"snapshot"
@@ -777,7 +778,7 @@ async def test_still_error(hass: HomeAssistant) -> None:
     await wait_for(lambda: fake.snapshot_calls == 2)
     caller.cancel()
     fake.snapshot_gate.set()
-    await wait_for(lambda: hub._snapshot is None)
+    await wait_for(lambda: hub._stills.snapshot is None)
     await hub.async_shutdown()
 
 
@@ -791,7 +792,7 @@ async def test_shutdown(hass: HomeAssistant, serve: Serve) -> None:
     fake.items.put_nowait(frame(1))
     await read_part(response)
     await read_part(response)
-    hub._latest_time -= 60  # force a camera request
+    hub._stills.latest_time -= 60  # force a camera request
     still = asyncio.create_task(hub.async_get_image())
     await wait_for(lambda: fake.snapshot_calls == 1)
 
@@ -800,8 +801,8 @@ async def test_shutdown(hass: HomeAssistant, serve: Serve) -> None:
     assert fake.current == 0
     assert still.done()
     assert hub.stats["viewers"] == 0
-    assert hub._upstream is not None
-    assert hub._upstream.done()
+    assert hub._upstream.task is not None
+    assert hub._upstream.task.done()
     assert await hub.async_get_image() is None
     assert (await http.get("/stream")).status == 503
 
@@ -869,7 +870,7 @@ async def test_real_reboot_survived(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A camera reboot: viewers stay connected and frames resume."""
-    monkeypatch.setattr(stream_hub, "RECONNECT_MIN", 0.05)
+    monkeypatch.setattr(upstream, "RECONNECT_MIN", 0.05)
     hub = real_hub(hass, real_client)
     http = await serve(hub)
     response = await http.get("/stream")

@@ -30,7 +30,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.foscam_mjpeg import helpers, stream_hub
+from custom_components.foscam_mjpeg import helpers, upstream
 from custom_components.foscam_mjpeg.const import (
     CONF_FRAME_RATE,
     CONF_RESOLUTION,
@@ -225,8 +225,8 @@ async def test_stalled_stream_is_replaced(
     eventually; the hub's watchdog (max(STALL_MIN, 5 frame periods), patched
     to 0.5 s here) replaces it, closing the old connection first.
     """
-    monkeypatch.setattr(stream_hub, "STALL_MIN", 0.5)
-    monkeypatch.setattr(stream_hub, "RECONNECT_MIN", 0.1)
+    monkeypatch.setattr(upstream, "STALL_MIN", 0.5)
+    monkeypatch.setattr(upstream, "RECONNECT_MIN", 0.1)
     caplog.set_level(logging.INFO, logger=OURS)
     entry = await set_up(hass, entry_for(sim_camera))
     async with viewers(hass_client, 2) as watching:

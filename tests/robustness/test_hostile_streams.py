@@ -33,7 +33,7 @@ from homeassistant.core import HomeAssistant
 from PIL import Image
 import pytest
 
-from custom_components.foscam_mjpeg import stream_hub
+from custom_components.foscam_mjpeg import upstream
 from custom_components.foscam_mjpeg.foscam_cgi import (
     FoscamCamera,
     FrameRate,
@@ -205,9 +205,9 @@ async def test_hostile_stream(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """One hostile stream: bounded memory, right outcome, one log line at most."""
-    monkeypatch.setattr(stream_hub, "RECONNECT_MIN", 0.05)
-    monkeypatch.setattr(stream_hub, "RECONNECT_MAX", 0.2)
-    monkeypatch.setattr(stream_hub, "STALL_MIN", 0.3)
+    monkeypatch.setattr(upstream, "RECONNECT_MIN", 0.05)
+    monkeypatch.setattr(upstream, "RECONNECT_MAX", 0.2)
+    monkeypatch.setattr(upstream, "STALL_MIN", 0.3)
     caplog.set_level(logging.DEBUG, logger=OURS)
     front.overrides[CGI] = case.script
     client = FoscamCamera("127.0.0.1", front.port, "admin", "admin", session=session)

@@ -18,6 +18,7 @@ from typing import Any
 from hypothesis import given, settings, strategies as st
 import pytest
 
+from custom_components.foscam_mjpeg.fan_out import BOUNDARY, multipart_part
 from custom_components.foscam_mjpeg.foscam_cgi import (
     CameraParams,
     CheckUserResult,
@@ -42,7 +43,6 @@ from custom_components.foscam_mjpeg.foscam_cgi.models import (
     WifiParams,
 )
 from custom_components.foscam_mjpeg.foscam_cgi.parser import Value
-from custom_components.foscam_mjpeg.stream_hub import BOUNDARY, multipart_part
 
 from .buffer_peak import tracking_buffer_peak
 
