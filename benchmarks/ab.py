@@ -23,9 +23,7 @@ from typing import Any
 import aiohttp
 
 from .ha_process import HomeAssistantProcess
-from .metrics import window_summary
-from .procs import loadavg
-from .run import (
+from .harness import (
     QUICK,
     REPO,
     Camera,
@@ -34,10 +32,12 @@ from .run import (
     add_foscam,
     cpu_report,
     log,
-    slow_phase,
     start_ha,
 )
+from .metrics import to_json, window_summary
+from .procs import loadavg
 from .sim_process import SimulatorProcess
+from .streaming import slow_phase
 from .viewers import close_viewers, new_session, start_viewers
 
 
@@ -67,15 +67,15 @@ async def cpu_round(
         await close_viewers(viewers)
     cpu = cpu_report(marks0, marks1)
     summary = window_summary(viewers, marks0.wall, marks1.wall)
-    frames = summary["frames_delivered"]
+    frames = summary.frames_delivered
     return {
-        "ha_core_pct": cpu["ha_core_pct"],
-        "us_per_viewer_frame": round(1e6 * cpu["ha_cpu_s"] / frames, 1)
+        "ha_core_pct": cpu.ha_core_pct,
+        "us_per_viewer_frame": round(1e6 * cpu.ha_cpu_s / frames, 1)
         if frames
         else None,
-        "fps": summary["fps_per_viewer_mean"],
-        "latency_p50_ms": summary["latency_p50_ms"],
-        "other_cores": cpu["other_processes_cores"],
+        "fps": summary.fps_per_viewer_mean,
+        "latency_p50_ms": summary.latency_p50_ms,
+        "other_cores": cpu.other_processes_cores,
     }
 
 
@@ -121,12 +121,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 results["slow"] = {}
                 for label in ("a", "b"):
                     slow = await slow_phase(ctx, has[label], sim, cameras[label])
-                    results["slow"][label] = slow
+                    results["slow"][label] = to_json(slow)
                     log(
                         f"slow viewer {label.upper()}: hub buffer "
-                        f"{slow['hub_buffered_frames_max']}, server send queue "
-                        f"{slow['server_kernel_sendq_max_frames']} frames, latency p50 "
-                        f"{slow['slow_latency_p50_ms']} ms"
+                        f"{slow.hub_buffered_frames_max}, server send queue "
+                        f"{slow.server_kernel_sendq_max_frames} frames, latency p50 "
+                        f"{slow.slow_latency_p50_ms} ms"
                     )
         finally:
             for ha in has.values():

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
 
 import aiohttp
 
@@ -32,6 +31,21 @@ class Group:
     cameras: tuple[int, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ColdStartRow:
+    """``starts`` cold starts of one group: the slowest first frame of each."""
+
+    integration: str  # integration, or CAMERA
+    cameras: int
+    starts: int
+    failed: int
+    stream_open_before: int  # starts that found a stream still open
+    streams_opened: int  # every start must have opened its cameras' streams anew
+    ttff_p50_ms: float | None
+    ttff_p95_ms: float | None
+    ttff_max_ms: float | None
+
+
 async def measure(
     sim: SimulatorProcess,
     session: aiohttp.ClientSession,
@@ -39,7 +53,7 @@ async def measure(
     starts: int,
     *,
     within: float = 10.0,
-) -> dict[str, Any]:
+) -> ColdStartRow:
     """``starts`` cold starts of ``group``: p50/p95 of the slowest first frame."""
     slowest: list[float] = []
     failed = 0
@@ -57,32 +71,31 @@ async def measure(
             continue
         slowest.append(max(time for time in times if time is not None))
     after = await sim.counters_all()
-    return {
-        "integration": group.label,
-        "cameras": len(group.urls),
-        "starts": starts,
-        "failed": failed,
-        "stream_open_before": not_idle,
-        # Every start must have opened its cameras' streams anew.
-        "streams_opened": sum(
+    return ColdStartRow(
+        integration=group.label,
+        cameras=len(group.urls),
+        starts=starts,
+        failed=failed,
+        stream_open_before=not_idle,
+        streams_opened=sum(
             after[i]["stream_total"] - before[i]["stream_total"] for i in group.cameras
         ),
-        "ttff_p50_ms": ms(percentile(slowest, 0.50)),
-        "ttff_p95_ms": ms(percentile(slowest, 0.95)),
-        "ttff_max_ms": ms(max(slowest, default=None)),
-    }
+        ttff_p50_ms=ms(percentile(slowest, 0.50)),
+        ttff_p95_ms=ms(percentile(slowest, 0.95)),
+        ttff_max_ms=ms(max(slowest, default=None)),
+    )
 
 
-def bound_ms(rows: list[dict[str, Any]], margin_ms: float = 50.0) -> float | None:
+def bound_ms(rows: list[ColdStartRow], margin_ms: float = 50.0) -> float | None:
     """The target: the camera's own single cold start p95 + ``margin_ms``."""
     for row in rows:
-        if row["integration"] == CAMERA and row["cameras"] == 1:
-            p95 = row["ttff_p95_ms"]
+        if row.integration == CAMERA and row.cameras == 1:
+            p95 = row.ttff_p95_ms
             return None if p95 is None else p95 + margin_ms
     return None
 
 
-def render(rows: list[dict[str, Any]]) -> str:
+def render(rows: list[ColdStartRow]) -> str:
     """The cold start table."""
     return table(
         [
@@ -96,13 +109,13 @@ def render(rows: list[dict[str, Any]]) -> str:
         ],
         [
             [
-                row["integration"],
-                str(row["cameras"]),
-                str(row["starts"]),
-                f"{fmt(row['ttff_p50_ms'])} / {fmt(row['ttff_p95_ms'])}",
-                fmt(row["ttff_max_ms"]),
-                str(row["streams_opened"]),
-                str(row["failed"]),
+                row.integration,
+                str(row.cameras),
+                str(row.starts),
+                f"{fmt(row.ttff_p50_ms)} / {fmt(row.ttff_p95_ms)}",
+                fmt(row.ttff_max_ms),
+                str(row.streams_opened),
+                str(row.failed),
             ]
             for row in rows
         ],

@@ -18,17 +18,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from dataclasses import dataclass
 import json
 from pathlib import Path
 import sys
 import time
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 import aiohttp
 
-from .metrics import fmt, table
-from .procs import LOOPBACK, ManagedProcess, cpu_mark, cpu_share, loadavg
+from demo.child_process import ChildProcess
+
+from .metrics import fmt, table, to_json
+from .procs import LOOPBACK, cpu_mark, cpu_share, loadavg
 from .sim_process import SimulatorProcess
 from .viewers import Viewer, new_session
 
@@ -93,6 +96,32 @@ async def relay(camera_url: str) -> None:
     await asyncio.Event().wait()
 
 
+@dataclass(frozen=True, slots=True)
+class RelayRow:
+    """The relay's CPU with ``viewers`` viewers."""
+
+    viewers: int
+    cpu_percent_core: float
+    fps_per_viewer_min: float | None
+    us_per_viewer_frame: int | None
+
+
+def relay_table(rows: list[RelayRow]) -> str:
+    """The relay's table."""
+    return table(
+        ["viewers", "relay CPU %core", "fps/viewer (min)", "us/viewer-frame"],
+        [
+            [
+                str(row.viewers),
+                fmt(row.cpu_percent_core, 2),
+                fmt(row.fps_per_viewer_min),
+                fmt(row.us_per_viewer_frame, 0),
+            ]
+            for row in rows
+        ],
+    )
+
+
 async def measure_relay(
     simulator: SimulatorProcess,
     viewer_session: aiohttp.ClientSession,
@@ -100,9 +129,9 @@ async def measure_relay(
     seconds: float,
     *,
     warmup: float = 2.0,
-) -> list[dict[str, object]]:
+) -> list[RelayRow]:
     """Start the relay on camera 0 of ``simulator``; measure 0 and each count."""
-    relay_process = ManagedProcess("relay", OUT / "floor-relay.log")
+    relay_process = ChildProcess("relay", OUT / "floor-relay.log")
     relay_process.log_path.unlink(missing_ok=True)
     try:
         await relay_process.start(
@@ -117,7 +146,7 @@ async def measure_relay(
         )
         port = await _relay_port(relay_process)
         await asyncio.sleep(max(warmup, 1.0))  # the camera's stream is running
-        rows: list[dict[str, object]] = []
+        rows: list[RelayRow] = []
         for count in [0, *counts]:
             viewers = [
                 Viewer(viewer_session, f"http://{LOOPBACK}:{port}/")
@@ -136,14 +165,14 @@ async def measure_relay(
             share = cpu_share(start, end)
             delivered = sum(fps)
             rows.append(
-                {
-                    "viewers": count,
-                    "cpu_percent_core": round(share * 100, 2),
-                    "fps_per_viewer_min": round(min(fps), 1) if fps else None,
-                    "us_per_viewer_frame": (
+                RelayRow(
+                    viewers=count,
+                    cpu_percent_core=round(share * 100, 2),
+                    fps_per_viewer_min=round(min(fps), 1) if fps else None,
+                    us_per_viewer_frame=(
                         round(share / delivered * 1e6) if delivered else None
                     ),
-                }
+                )
             )
             for viewer in viewers:
                 await viewer.close()
@@ -153,7 +182,7 @@ async def measure_relay(
     return rows
 
 
-async def measure(counts: list[int], seconds: float) -> dict[str, object]:
+async def measure(counts: list[int], seconds: float) -> dict[str, Any]:
     """Start the simulator and the relay, then measure each viewer count."""
     OUT.mkdir(exist_ok=True)
     async with aiohttp.ClientSession() as session, new_session() as viewer_session:
@@ -166,7 +195,7 @@ async def measure(counts: list[int], seconds: float) -> dict[str, object]:
     return {"rows": rows, "load_after": loadavg()[0], "seconds": seconds}
 
 
-async def _relay_port(process: ManagedProcess) -> int:
+async def _relay_port(process: ChildProcess) -> int:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         for line in process.log_path.read_text(errors="replace").splitlines():
@@ -189,24 +218,9 @@ def main() -> None:
     counts = [int(n) for n in args.viewers.split(",")]
     print(f"load before: {loadavg()[0]:.2f}", file=sys.stderr)
     result = asyncio.run(measure(counts, args.seconds))
-    rows = result["rows"]
-    assert isinstance(rows, list)
     print("Least possible relay (asyncio only, no parsing), VGA 30 fps camera")
-    print(
-        table(
-            ["viewers", "relay CPU %core", "fps/viewer (min)", "us/viewer-frame"],
-            [
-                [
-                    str(row["viewers"]),
-                    fmt(row["cpu_percent_core"], 2),
-                    fmt(row["fps_per_viewer_min"]),
-                    fmt(row["us_per_viewer_frame"], 0),
-                ]
-                for row in rows
-            ],
-        )
-    )
-    (OUT / "floor.json").write_text(json.dumps(result, indent=2))
+    print(relay_table(result["rows"]))
+    (OUT / "floor.json").write_text(json.dumps(to_json(result), indent=2))
 
 
 if __name__ == "__main__":

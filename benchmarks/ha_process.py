@@ -16,25 +16,21 @@ import asyncio
 import json
 from pathlib import Path
 import shutil
-import sys
 import time
 from typing import Any, Final
 
 import aiohttp
 
-from demo.ha_config import disable_marketplace, http_yaml, write_network
+from demo.child_process import HomeAssistantChild
+from demo.ha_client import HomeAssistantClient, HomeAssistantError, onboard_owner
+from demo.ha_config import DemoUser, disable_marketplace, http_yaml, write_network
 
-from .procs import (
-    LOOPBACK,
-    ManagedProcess,
-    cpu_seconds,
-    free_port,
-    ha_configuration_yaml,
-    rss_bytes,
-)
+from .procs import LOOPBACK, cpu_seconds, free_port, ha_configuration_yaml, rss_bytes
+
+__all__ = ["HomeAssistantError", "HomeAssistantProcess"]
 
 PROBE_SOURCE: Final = Path(__file__).parent / "probe" / "bench_probe"
-_USER: Final = {"name": "Bench", "username": "bench", "password": "bench-password-1"}
+_USER: Final = DemoUser(name="Bench", username="bench", password="bench-password-1")
 _TOKEN_FILE: Final = ".bench_token"
 
 _FRONTEND_FILES: Final = (
@@ -47,10 +43,6 @@ _FRONTEND_FILES: Final = (
     "onboarding.html",
     "authorize.html",
 )
-
-
-class HomeAssistantError(RuntimeError):
-    """The Home Assistant process or its API failed."""
 
 
 class HomeAssistantProcess:
@@ -66,7 +58,7 @@ class HomeAssistantProcess:
         self.config_dir = config_dir
         self.port = 0
         self.token = ""
-        self.process = ManagedProcess("home-assistant", config_dir / "hass.stdout.log")
+        self.process = HomeAssistantChild(config_dir, config_dir / "hass.stdout.log")
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -135,9 +127,7 @@ class HomeAssistantProcess:
         token_file = self.config_dir / _TOKEN_FILE
         if token_file.exists():
             self.token = token_file.read_text().strip()
-        hass = Path(sys.executable).with_name("hass")
-        args = [str(hass), "-c", str(self.config_dir), "--skip-pip"]
-        await self.process.start(args, cwd=self.repo, env=self.env)
+        await self.process.start_hass(cwd=self.repo, env=self.env)
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             if not self.process.running:
@@ -182,73 +172,33 @@ class HomeAssistantProcess:
             raise HomeAssistantError("not started")
         return self._session
 
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
+    def client(self, timeout: float = 30.0) -> HomeAssistantClient:
+        """An API client with the long-lived token (REST now, WebSocket on connect)."""
+        return HomeAssistantClient(
+            self.session, self.base_url, self.token, timeout=timeout
+        )
 
     async def get(self, path: str) -> Any:
         """GET a JSON API path with the long-lived token."""
-        async with self.session.get(
-            self.base_url + path, headers=self._headers()
-        ) as response:
-            if response.status != 200:
-                raise HomeAssistantError(
-                    f"GET {path}: {response.status} {await response.text()}"
-                )
-            return await response.json()
+        return await self.client().rest("GET", path)
 
     async def post(self, path: str, data: dict[str, Any]) -> Any:
         """POST JSON to an API path with the long-lived token."""
-        async with self.session.post(
-            self.base_url + path, json=data, headers=self._headers()
-        ) as response:
-            if response.status != 200:
-                raise HomeAssistantError(
-                    f"POST {path}: {response.status} {await response.text()}"
-                )
-            return await response.json()
+        return await self.client().rest("POST", path, data)
 
     async def onboard(self) -> None:
         """Create the owner and a long-lived access token (fresh config only)."""
-        client_id = self.base_url + "/"
-        async with self.session.post(
-            f"{self.base_url}/api/onboarding/users",
-            json={**_USER, "client_id": client_id, "language": "en"},
-        ) as response:
-            if response.status != 200:
-                raise HomeAssistantError(
-                    f"onboarding: {response.status} {await response.text()}"
-                )
-            code = (await response.json())["auth_code"]
-        async with self.session.post(
-            f"{self.base_url}/auth/token",
-            data={
-                "grant_type": "authorization_code",
-                "code": code,
-                "client_id": client_id,
-            },
-        ) as response:
-            if response.status != 200:
-                raise HomeAssistantError(f"auth/token: {response.status}")
-            access_token = (await response.json())["access_token"]
-        async with self.session.ws_connect(
-            f"{self.base_url}/api/websocket"
-        ) as websocket:
-            await websocket.receive_json(timeout=10)  # auth_required
-            await websocket.send_json({"type": "auth", "access_token": access_token})
-            if (await websocket.receive_json(timeout=10))["type"] != "auth_ok":
-                raise HomeAssistantError("websocket auth failed")
-            await websocket.send_json(
-                {
-                    "id": 1,
-                    "type": "auth/long_lived_access_token",
-                    "client_name": "benchmark harness",
-                    "lifespan": 30,
-                }
-            )
-            reply = await websocket.receive_json(timeout=10)
-            if not reply.get("success"):
-                raise HomeAssistantError(f"long-lived token: {reply}")
-            self.token = reply["result"]
+        access = await onboard_owner(
+            self.session,
+            self.base_url,
+            name=_USER.name,
+            username=_USER.username,
+            password=_USER.password,
+        )
+        async with HomeAssistantClient(
+            self.session, self.base_url, access, timeout=10
+        ) as client:
+            self.token = await client.long_lived_token("benchmark harness", lifespan=30)
         (self.config_dir / _TOKEN_FILE).write_text(self.token)
 
     async def config_flow(self, handler: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -292,19 +242,10 @@ class HomeAssistantProcess:
         return entries
 
     async def ws_command(self, command: dict[str, Any]) -> Any:
-        """Run one WebSocket command; return its result."""
-        async with self.session.ws_connect(
-            f"{self.base_url}/api/websocket"
-        ) as websocket:
-            await websocket.receive_json(timeout=10)  # auth_required
-            await websocket.send_json({"type": "auth", "access_token": self.token})
-            if (await websocket.receive_json(timeout=10))["type"] != "auth_ok":
-                raise HomeAssistantError("websocket auth failed")
-            await websocket.send_json({"id": 1, **command})
-            reply = await websocket.receive_json(timeout=30)
-        if not reply.get("success"):
-            raise HomeAssistantError(f"{command['type']}: {reply}")
-        return reply["result"]
+        """Run one WebSocket command on a connection of its own; return its result."""
+        fields = dict(command)
+        async with self.client() as client:
+            return await client.ws(fields.pop("type"), **fields)
 
     async def camera_entity(self, entry_id: str, within: float = 30.0) -> str:
         """entity_id of the camera entity of a config entry."""

@@ -1,12 +1,61 @@
-"""Statistics and the summary of one streaming window."""
+"""Statistics, the summary of one streaming window, and result tables."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
 import math
-from typing import Any
+from typing import Any, Final
 
 from .viewers import Frame, Viewer
+
+# Field metadata for to_json: write the value's own fields in place of the field.
+FLATTEN: Final = {"flatten": True}
+# Field metadata for to_json: leave the field out while it is None (not measured).
+OMIT_IF_NONE: Final = {"omit_if_none": True}
+
+
+def to_json(value: Any) -> Any:
+    """JSON-ready data of a result (dataclasses to dicts, tuples to lists).
+
+    A field with :data:`FLATTEN` metadata is merged into its parent, so that a
+    result made of parts keeps the flat shape of the result files.
+    """
+    if is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {}
+        for item in fields(value):
+            data = getattr(value, item.name)
+            if data is None and item.metadata.get("omit_if_none"):
+                continue
+            if item.metadata.get("flatten"):
+                out.update(to_json(data))
+            else:
+                out[item.name] = to_json(data)
+        return out
+    if isinstance(value, dict):
+        return {key: to_json(data) for key, data in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(data) for data in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class WindowSummary:
+    """Delivery numbers of a set of viewers over one window."""
+
+    viewers: int
+    viewers_failed: int
+    errors: list[str] = field(default_factory=list)
+    window_s: float = 0.0
+    frames_delivered: int = 0
+    fps_per_viewer_mean: float = 0.0
+    fps_per_viewer_min: float = 0.0
+    camera_fps: float | None = None
+    frame_coverage_min: float | None = None
+    latency_p50_ms: float | None = None
+    latency_p99_ms: float | None = None
+    latency_max_ms: float | None = None
+    frame_bytes_mean: int = 0
 
 
 def percentile(values: Iterable[float], fraction: float) -> float | None:
@@ -78,7 +127,7 @@ def camera_fps(viewers: Sequence[Viewer], start: float, end: float) -> float | N
 
 def window_summary(
     viewers: Sequence[Viewer], start: float, end: float
-) -> dict[str, Any]:
+) -> WindowSummary:
     """Delivery numbers of a set of viewers over a time.time() window."""
     duration = end - start
     per_viewer = [viewer.in_window(start, end) for viewer in viewers]
@@ -87,21 +136,21 @@ def window_summary(
     latencies = [frame.latency for frames in per_viewer for frame in frames]
     sizes = [frame.size for frames in per_viewer for frame in frames]
     covered = [c for frames in per_viewer if (c := coverage(frames)) is not None]
-    return {
-        "viewers": len(viewers),
-        "viewers_failed": sum(1 for v in viewers if v.error and not v.frames),
-        "errors": sorted({v.error for v in viewers if v.error}),
-        "window_s": round(duration, 3),
-        "frames_delivered": delivered,
-        "fps_per_viewer_mean": round(sum(fps) / len(fps), 2) if fps else 0.0,
-        "fps_per_viewer_min": round(min(fps), 2) if fps else 0.0,
-        "camera_fps": _round(camera_fps(viewers, start, end), 2),
-        "frame_coverage_min": _round(min(covered, default=None), 4),
-        "latency_p50_ms": ms(percentile(latencies, 0.50)),
-        "latency_p99_ms": ms(percentile(latencies, 0.99)),
-        "latency_max_ms": ms(max(latencies, default=None)),
-        "frame_bytes_mean": round(sum(sizes) / len(sizes)) if sizes else 0,
-    }
+    return WindowSummary(
+        viewers=len(viewers),
+        viewers_failed=sum(1 for v in viewers if v.error and not v.frames),
+        errors=sorted({v.error for v in viewers if v.error}),
+        window_s=round(duration, 3),
+        frames_delivered=delivered,
+        fps_per_viewer_mean=round(sum(fps) / len(fps), 2) if fps else 0.0,
+        fps_per_viewer_min=round(min(fps), 2) if fps else 0.0,
+        camera_fps=_round(camera_fps(viewers, start, end), 2),
+        frame_coverage_min=_round(min(covered, default=None), 4),
+        latency_p50_ms=ms(percentile(latencies, 0.50)),
+        latency_p99_ms=ms(percentile(latencies, 0.99)),
+        latency_max_ms=ms(max(latencies, default=None)),
+        frame_bytes_mean=round(sum(sizes) / len(sizes)) if sizes else 0,
+    )
 
 
 def _round(value: float | None, digits: int) -> float | None:

@@ -1,31 +1,20 @@
-"""Child processes and the /proc readings taken of them (Linux only)."""
+"""/proc readings of processes and the machine (Linux only); benchmark config.
+
+The child processes themselves are :class:`demo.child_process.ChildProcess`.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import atexit
 import contextlib
 from dataclasses import dataclass
 import os
 from pathlib import Path
-import signal
 import socket
 import time
-from typing import IO, Final
+from typing import Final
 
 CLOCK_TICKS: Final = os.sysconf("SC_CLK_TCK")
 LOOPBACK: Final = "127.0.0.1"
-
-# Every child still running when the interpreter exits is killed (last resort
-# behind the ``finally`` blocks of the harness).
-_RUNNING: set[int] = set()
-
-
-@atexit.register
-def _kill_leftovers() -> None:
-    for pid in list(_RUNNING):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
 
 
 def cpu_seconds(pid: int | str = "self") -> float:
@@ -117,82 +106,6 @@ def cpu_share(start: CpuMark, end: CpuMark) -> float:
     """CPU used between two marks as a fraction of one core."""
     wall = end.wall - start.wall
     return (end.cpu - start.cpu) / wall if wall > 0 else 0.0
-
-
-class ManagedProcess:
-    """A child in its own session, output to a log file, always stopped."""
-
-    def __init__(self, name: str, log_path: Path) -> None:
-        """Nothing runs before start()."""
-        self.name = name
-        self.log_path = log_path
-        self._proc: asyncio.subprocess.Process | None = None
-        self._log: IO[bytes] | None = None
-        self.started_at = 0.0
-
-    @property
-    def pid(self) -> int:
-        """Process id (raises if not started)."""
-        if self._proc is None:
-            raise RuntimeError(f"{self.name} is not running")
-        return self._proc.pid
-
-    @property
-    def running(self) -> bool:
-        """Whether the child is alive."""
-        return self._proc is not None and self._proc.returncode is None
-
-    async def start(
-        self, args: list[str], *, cwd: Path, env: dict[str, str] | None = None
-    ) -> None:
-        """Spawn the child; its output goes to ``log_path``."""
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = self.log_path.open("ab")
-        self.started_at = time.monotonic()
-        self._proc = await asyncio.create_subprocess_exec(
-            *args,
-            cwd=cwd,
-            env={**os.environ, **(env or {})},
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C reaches the harness only
-        )
-        _RUNNING.add(self._proc.pid)
-
-    def log_tail(self, lines: int = 30) -> str:
-        """The end of the child's output (for error messages)."""
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    async def stop(self, within: float = 30.0) -> int | None:
-        """SIGTERM, then SIGKILL after ``within`` seconds; returns the exit code."""
-        proc, self._proc = self._proc, None
-        if proc is None:
-            return None
-        try:
-            if proc.returncode is None:
-                with contextlib.suppress(ProcessLookupError):
-                    proc.send_signal(signal.SIGTERM)
-                try:
-                    async with asyncio.timeout(within):
-                        await proc.wait()
-                except TimeoutError:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(proc.pid, signal.SIGKILL)
-                    async with asyncio.timeout(10):
-                        await proc.wait()
-        finally:
-            _RUNNING.discard(proc.pid)
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)  # stray grandchildren
-            if self._log is not None:
-                self._log.close()
-                self._log = None
-        return proc.returncode
 
 
 def ha_configuration_yaml(

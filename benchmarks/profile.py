@@ -20,8 +20,8 @@ import sys
 
 import aiohttp
 
+from .harness import FOSCAM, MJPEG, QUICK, REPO, Context, log, setup_stream_ha
 from .procs import cpu_mark, cpu_share
-from .run import FOSCAM, MJPEG, QUICK, REPO, Context, log, setup_stream_ha
 from .sim_process import SimulatorProcess
 from .viewers import close_viewers, new_session, start_viewers
 

@@ -11,7 +11,9 @@ from typing import Any, Final
 
 import aiohttp
 
-from .procs import LOOPBACK, ManagedProcess
+from demo.child_process import ChildProcess
+
+from .procs import LOOPBACK
 
 _ADMIN_LINE: Final = re.compile(rb"admin: http://[\d.]+:(\d+)/cameras")
 USER: Final = "admin"
@@ -29,7 +31,7 @@ class SimulatorProcess:
         """``root`` is the repository (``simulator`` is imported from there)."""
         self._root = root
         self._session = session
-        self.process = ManagedProcess("simulator", log_path)
+        self.process = ChildProcess("simulator", log_path)
         self.admin_url = ""
         self.cameras: list[dict[str, Any]] = []
 

@@ -29,9 +29,10 @@ from typing import Any, Final
 
 import aiohttp
 
+from demo.child_process import ChildProcess, HomeAssistantChild
 from demo.ha_config import disable_marketplace, http_yaml, write_network
 
-from .procs import ManagedProcess, free_port, ha_configuration_yaml, rss_bytes
+from .procs import free_port, ha_configuration_yaml, rss_bytes
 
 REPO: Final = Path(__file__).resolve().parents[1]
 LOOPBACK: Final = "127.0.0.1"
@@ -297,8 +298,10 @@ class Soak:
         self.args = args
         self.rng = random.Random(args.seed)
         self.workdir = Path(tempfile.mkdtemp(prefix="foscam-soak-"))
-        self.simulator = ManagedProcess("simulator", self.workdir / "simulator.log")
-        self.hass = ManagedProcess("home-assistant", self.workdir / "hass.log")
+        self.simulator = ChildProcess("simulator", self.workdir / "simulator.log")
+        self.hass = HomeAssistantChild(
+            self.workdir / "config", self.workdir / "hass.log"
+        )
         self.http_port = free_port()
         self.discovery_port = free_port(socket.SOCK_DGRAM)
         self.admin_url = ""
@@ -398,10 +401,9 @@ class Soak:
         return config
 
     async def start_hass(self) -> None:
-        """``hass -c <config>``; wait for the probe to answer."""
-        config = self.write_config()
-        hass = Path(sys.executable).with_name("hass")
-        await self.hass.start([str(hass), "-c", str(config), "--skip-pip"], cwd=REPO)
+        """Home Assistant on the soak config; wait for the probe to answer."""
+        self.write_config()
+        await self.hass.start_hass(cwd=REPO)
         for _ in range(1800):
             if not self.hass.running:
                 break

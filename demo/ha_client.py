@@ -1,4 +1,11 @@
-"""A small client for the running demo Home Assistant: REST, auth and WebSocket."""
+"""A small client of a running Home Assistant: login, REST and WebSocket.
+
+Shared by the demo and the benchmarks. Logging in is what a person does
+(:func:`login`, the login flow) or, on a fresh configuration, what the
+onboarding does (:func:`onboard_owner`); either gives an access token, with
+which :class:`HomeAssistantClient` makes REST calls and WebSocket commands,
+e.g. creating the long-lived token that later runs reuse.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +39,24 @@ async def wait_until_up(session: aiohttp.ClientSession, base_url: str) -> None:
         await asyncio.sleep(0.5)
 
 
+async def exchange_code(
+    session: aiohttp.ClientSession, base_url: str, code: str
+) -> str:
+    """Exchange an authorization code at ``/auth/token``; return the access token."""
+    async with session.post(
+        f"{base_url}/auth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "client_id": f"{base_url}/",
+        },
+    ) as response:
+        if response.status != 200:
+            raise AuthError(f"token refused: HTTP {response.status}")
+        tokens = await response.json()
+    return str(tokens["access_token"])
+
+
 async def login(
     session: aiohttp.ClientSession, base_url: str, username: str, password: str
 ) -> str:
@@ -53,30 +78,55 @@ async def login(
         result = await response.json()
     if result.get("type") != "create_entry":
         raise AuthError(f"login refused: {result.get('errors')}")
+    return await exchange_code(session, base_url, str(result["result"]))
+
+
+async def onboard_owner(
+    session: aiohttp.ClientSession,
+    base_url: str,
+    *,
+    name: str,
+    username: str,
+    password: str,
+) -> str:
+    """Create the owner with the onboarding API (fresh config); return an access token."""
     async with session.post(
-        f"{base_url}/auth/token",
-        data={
-            "grant_type": "authorization_code",
-            "code": result["result"],
-            "client_id": client_id,
+        f"{base_url}/api/onboarding/users",
+        json={
+            "name": name,
+            "username": username,
+            "password": password,
+            "client_id": f"{base_url}/",
+            "language": "en",
         },
     ) as response:
         if response.status != 200:
-            raise AuthError(f"token refused: HTTP {response.status}")
-        tokens = await response.json()
-    return str(tokens["access_token"])
+            raise HomeAssistantError(
+                f"onboarding: {response.status} {await response.text()}"
+            )
+        code = (await response.json())["auth_code"]
+    return await exchange_code(session, base_url, str(code))
 
 
 class HomeAssistantClient:
     """REST calls and one WebSocket connection, authenticated by a token."""
 
     def __init__(
-        self, session: aiohttp.ClientSession, base_url: str, token: str
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float | None = None,
     ) -> None:
-        """Nothing is connected until :meth:`connect`."""
+        """Nothing is connected until :meth:`connect`.
+
+        ``timeout``: the longest wait for a WebSocket message (None: no limit).
+        """
         self._session = session
         self.base_url = base_url
         self._token = token
+        self._timeout = timeout
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._ids = count(1)
         self._lock = asyncio.Lock()
@@ -86,9 +136,9 @@ class HomeAssistantClient:
         ws = await self._session.ws_connect(
             f"{self.base_url}/api/websocket", heartbeat=30
         )
-        await ws.receive_json()  # auth_required
+        await ws.receive_json(timeout=self._timeout)  # auth_required
         await ws.send_json({"type": "auth", "access_token": self._token})
-        reply = await ws.receive_json()
+        reply = await ws.receive_json(timeout=self._timeout)
         if reply.get("type") != "auth_ok":
             await ws.close()
             raise AuthError(reply.get("message", "WebSocket authentication failed"))
@@ -122,7 +172,7 @@ class HomeAssistantClient:
             message_id = next(self._ids)
             await self._ws.send_json({"id": message_id, "type": command, **fields})
             while True:
-                reply = cast(Json, await self._ws.receive_json())
+                reply = cast(Json, await self._ws.receive_json(timeout=self._timeout))
                 if reply.get("id") == message_id and reply.get("type") == "result":
                     break
         if not reply.get("success"):
@@ -144,11 +194,11 @@ class HomeAssistantClient:
                 raise HomeAssistantError(f"{method} {path}: {response.status} {text}")
             return await response.json()
 
-    async def long_lived_token(self, name: str) -> str:
+    async def long_lived_token(self, name: str, lifespan: int = 3650) -> str:
         """Create a long-lived access token (Profile → Security lists it)."""
         return str(
             await self.ws(
-                "auth/long_lived_access_token", client_name=name, lifespan=3650
+                "auth/long_lived_access_token", client_name=name, lifespan=lifespan
             )
         )
 

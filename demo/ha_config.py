@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 import socket
 from string import Template
+from types import ModuleType
 from typing import Any, Final
 import uuid
 
@@ -114,8 +115,9 @@ def http_yaml(config_dir: Path, port: int) -> str:
     confirmed (stable) ones, on every start, and no YAML is returned. Older
     releases get the YAML block.
     """
+    http_config: ModuleType | None
     try:
-        from homeassistant.components.http import config as http_config
+        http_config = importlib.import_module("homeassistant.components.http.config")
     except ImportError:  # pragma: no cover - this environment has no Home Assistant
         http_config = None
     wanted = {"server_host": [LOOPBACK], "server_port": port}

@@ -4,7 +4,8 @@
 
 - The simulated cameras (this repository's ``simulator``) run in this process:
   HTTP on two loopback ports, the UDP discovery responder and the JSON admin API.
-- Home Assistant runs as a child process (``python -m homeassistant --skip-pip``)
+- Home Assistant runs as a child process (``python -P -m homeassistant --skip-pip``,
+  started and stopped by :mod:`demo.child_process`)
   with the configuration directory ``.demo/config`` (kept, reused by the next
   run). Its UDP discovery is aimed at the simulator on loopback.
 - The first run creates the owner user and marks onboarding done.
@@ -40,6 +41,7 @@ from typing import Any, Final, Self
 import aiohttp
 
 from demo import dashboard
+from demo.child_process import RESTART_EXIT_CODE, HomeAssistantChild
 from demo.ha_client import (
     AuthError,
     HomeAssistantClient,
@@ -74,7 +76,6 @@ CAMERAS: Final = (
 )
 FIRST_HTTP_PORT: Final = 8123
 FIRST_CAMERA_PORT: Final = 18081
-RESTART_EXIT_CODE: Final = 100  # homeassistant.const.RESTART_EXIT_CODE
 TOKEN_NAME: Final = "Foscam demo runner"
 START_TIMEOUT: Final = 300.0
 STOP_TIMEOUT: Final = 60.0
@@ -223,7 +224,9 @@ class Demo:
         self.state = DemoState()
         self.sim: Simulator | None = None
         self.http_port = 0
-        self._process: asyncio.subprocess.Process | None = None
+        self._hass = HomeAssistantChild(
+            self.config_dir, self.console_log, truncate_log=True
+        )
         self._session: aiohttp.ClientSession | None = None
         self.client: HomeAssistantClient | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -381,44 +384,24 @@ class Demo:
     # -- Home Assistant process
 
     async def _start_home_assistant(self) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "homeassistant",
-            "--skip-pip",
-            "--config",
-            str(self.config_dir),
-        ]
-        if (setpriv := shutil.which("setpriv")) is not None:
-            # SIGTERM to Home Assistant if this process dies without cleaning up.
-            command = [setpriv, "--pdeathsig", "TERM", "--", *command]
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        env.pop("PYTHONPATH", None)
-        with self.console_log.open("wb") as log:
-            self._process = await asyncio.create_subprocess_exec(
-                *command,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=self.config_dir,
-                env=env,
-                # Its own process group: Ctrl-C reaches only this process, which
-                # then stops Home Assistant in order (before the cameras).
-                start_new_session=True,
-            )
+        # Its own process group: Ctrl-C reaches only this process, which then
+        # stops Home Assistant in order (before the cameras).
+        await self._hass.start_hass(
+            cwd=self.config_dir, env={"PYTHONUNBUFFERED": "1"}, drop_env=("PYTHONPATH",)
+        )
 
     async def _supervise(self) -> None:
         """Restart Home Assistant when it asks to (UI restart), report a crash."""
         assert self.failed is not None
-        while self._process is not None:
-            code = await self._process.wait()
+        while True:
+            code = await self._hass.wait()
             if self._stopping:
                 return
             if code == RESTART_EXIT_CODE:
                 self._log("demo: Home Assistant restarts")
                 await self._start_home_assistant()
                 continue
-            tail = self._console_tail()
+            tail = self._hass.log_tail(25)
             if not self.failed.done():
                 self.failed.set_result(
                     f"Home Assistant exited with code {code}; the end of "
@@ -426,32 +409,13 @@ class Demo:
                 )
             return
 
-    def _console_tail(self, lines: int = 25) -> str:
-        try:
-            text = self.console_log.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
-
     async def _stop_home_assistant(self) -> None:
-        process, self._process = self._process, None
-        if process is None or process.returncode is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            process.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
-        except TimeoutError:
-            self._log("demo: Home Assistant did not stop in time; killing it")
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            await process.wait()
-        except asyncio.CancelledError:
-            # A second Ctrl-C: do not wait any longer.
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            await process.wait()
-            raise
+        await self._hass.stop(
+            STOP_TIMEOUT,
+            on_kill=lambda: self._log(
+                "demo: Home Assistant did not stop in time; killing it"
+            ),
+        )
 
     # -- Home Assistant API
 
