@@ -108,7 +108,8 @@ def hub_viewers(hass: HomeAssistant) -> list[dict[str, Any]]:
     for entry in hass.config_entries.async_entries("foscam_mjpeg"):
         hub = getattr(getattr(entry, "runtime_data", None), "hub", None)
         for viewer in list(getattr(hub, "_viewers", ())):
-            transport = getattr(viewer, "transport", None)
+            # The viewer's transport sits on its ViewerSocket since the hub split.
+            transport = getattr(getattr(viewer, "socket", None), "transport", None)
             peer = transport.get_extra_info("peername") if transport else None
             write_buffer = (
                 transport.get_write_buffer_size()
