@@ -149,39 +149,44 @@ class PanTilt:
         self, command: int, *, onestep: bool = False, degree: int | None = None
     ) -> None:
         """Apply one decoder_control command (unknown codes are ignored)."""
-        t = self.clock()
         if command in _STOPS:
             self.stop()
         elif command in _MOVES:
-            pan_dir, tilt_dir = _MOVES[command]
-            if self.pan_reversed:
-                pan_dir = -pan_dir
-            if onestep and command in _ONESTEP:
-                step = float(degree) if degree else DEFAULT_STEP
-                for axis, direction in (
-                    (self.pan_axis, pan_dir),
-                    (self.tilt_axis, tilt_dir),
-                ):
-                    if direction:
-                        axis.go_to(t, axis.at(t) + direction * step, self.speed)
-            else:
-                self.pan_axis.run(t, pan_dir, self.speed)
-                self.tilt_axis.run(t, tilt_dir, self.speed)
+            step = (float(degree) if degree else DEFAULT_STEP) if onestep else None
+            self._move(command, step if command in _ONESTEP else None)
         elif command == CENTER:
             self.center()
         elif command in _PATROLS:
-            name, start = _PATROLS[command]
-            axis = self.pan_axis if name == "pan" else self.tilt_axis
-            if start:
-                axis.start_patrol(t, self.speed)
-            else:
-                axis.stop(t)
+            self._patrol(*_PATROLS[command])
         elif PRESET_FIRST <= command <= PRESET_LAST:
             number, go = divmod(command - PRESET_FIRST, 2)
             if go:
                 self.go_preset(number + 1)
             else:
                 self.presets[number + 1] = (self.pan, self.tilt)
+
+    def _move(self, command: int, step: float | None) -> None:
+        """Run both axes in the command's directions, or go ``step`` degrees."""
+        t = self.clock()
+        pan_dir, tilt_dir = _MOVES[command]
+        if self.pan_reversed:
+            pan_dir = -pan_dir
+        if step is None:
+            self.pan_axis.run(t, pan_dir, self.speed)
+            self.tilt_axis.run(t, tilt_dir, self.speed)
+            return
+        for axis, direction in ((self.pan_axis, pan_dir), (self.tilt_axis, tilt_dir)):
+            if direction:
+                axis.go_to(t, axis.at(t) + direction * step, self.speed)
+
+    def _patrol(self, name: str, start: bool) -> None:
+        """Start or stop patrolling one axis."""
+        t = self.clock()
+        axis = self.pan_axis if name == "pan" else self.tilt_axis
+        if start:
+            axis.start_patrol(t, self.speed)
+        else:
+            axis.stop(t)
 
     def go_preset(self, number: int) -> None:
         """Travel to a stored preset (no-op when unset)."""
