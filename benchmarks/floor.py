@@ -75,7 +75,7 @@ class _Viewer(asyncio.Protocol):
         transport.write(_REPLY_HEAD)
         self.viewers.add(transport)
 
-    def connection_lost(self, exc: Exception | None) -> None:
+    def connection_lost(self, _exc: Exception | None) -> None:
         if self.transport is not None:
             self.viewers.discard(self.transport)
 
@@ -107,7 +107,7 @@ class RelayRow:
 
 
 def relay_table(rows: list[RelayRow]) -> str:
-    """The relay's table."""
+    """Render the relay's table."""
     return table(
         ["viewers", "relay CPU %core", "fps/viewer (min)", "us/viewer-frame"],
         [

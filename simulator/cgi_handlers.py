@@ -61,18 +61,18 @@ class CgiRequest:
         return self.camera.state.settings
 
     def required(self, name: str, spec: IntRange | IntChoice | Text) -> int | str:
-        """A mandatory parameter (IllegalParams when missing or invalid)."""
+        """Parse a mandatory parameter (IllegalParams when missing or invalid)."""
         if (raw := self.params.get(name)) is None:
             raise IllegalParams
         return spec.parse(raw)
 
     def optional_int(self, name: str, spec: IntRange | IntChoice, default: int) -> int:
-        """An optional integer parameter."""
+        """Parse an optional integer parameter."""
         raw = self.params.get(name)
         return default if raw is None else spec.parse(raw)
 
     def reply(self, items: list[tuple[str, FieldValue]]) -> web.Response:
-        """A ``var`` reply with the configured omitted and extra fields."""
+        """Make a ``var`` reply with the configured omitted and extra fields."""
         config = self.camera.config
         kept = [(k, v) for k, v in items if k not in config.omit_fields]
         kept.extend(config.extra_fields.get(self.name, {}).items())
@@ -119,7 +119,7 @@ def group_setter(
     return handler
 
 
-async def accept(req: CgiRequest) -> web.StreamResponse:
+async def accept(_req: CgiRequest) -> web.StreamResponse:
     """Commands whose only visible effect is the reply (or a reboot after it)."""
     return _ok()
 
@@ -235,7 +235,7 @@ async def set_devices(req: CgiRequest) -> web.StreamResponse:
 
 
 async def restore_factory(req: CgiRequest) -> web.StreamResponse:
-    """Factory settings (the camera then reboots)."""
+    """Restore factory settings (the camera then reboots)."""
     req.camera.state.settings = Settings.factory(req.camera.config, req.camera.port)
     return _ok()
 
@@ -284,7 +284,7 @@ async def set_extra_io(req: CgiRequest) -> web.StreamResponse:
 
 
 async def comm_write(req: CgiRequest) -> web.StreamResponse:
-    """Serial port write, recorded in ``state.serial_writes``."""
+    """Write to the serial port, recorded in ``state.serial_writes``."""
     port = int(req.required("port", IntRange(0, 3)))
     baud = int(req.required("baud", IntChoice(BAUD_CODES)))
     req.required("bytes", IntRange(0, 255))
@@ -334,7 +334,7 @@ def _stream(asf_format: bool) -> Handler:
 
 
 async def get_wifi_scan_result(req: CgiRequest) -> web.StreamResponse:
-    """``new Array()`` lists."""
+    """List the scanned networks as ``new Array()`` lists."""
     networks = req.camera.state.wifi_networks
     columns: dict[str, list[FieldValue]] = {
         "ap_bssid": [n.bssid for n in networks],
@@ -362,7 +362,7 @@ def _test_result(attr: str) -> Handler:
 
 
 async def read_upload(request: web.Request) -> bytes:
-    """The ``file`` field of a multipart POST (IllegalFrame otherwise)."""
+    """Read the ``file`` field of a multipart POST (IllegalFrame otherwise)."""
     if request.method != "POST" or not request.content_type.startswith("multipart/"):
         raise IllegalFrame
     try:
@@ -401,7 +401,7 @@ async def backup_params(req: CgiRequest) -> web.StreamResponse:
 
 
 async def restore_params(req: CgiRequest) -> web.StreamResponse:
-    """Accepts a blob from backup_params (the camera then reboots)."""
+    """Accept a blob from backup_params (the camera then reboots)."""
     data = await read_upload(req.request)
     backup.load(data, req.settings)
     _store_upload(req, data)

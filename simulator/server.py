@@ -23,7 +23,9 @@ _SHUTDOWN_TIMEOUT: Final = 0.5
 _INDEX: Final = b"<html><head><title>IP Camera</title></head><body></body></html>\n"
 
 
-async def _firmware_headers(request: web.Request, response: web.StreamResponse) -> None:
+async def _firmware_headers(
+    _request: web.Request, response: web.StreamResponse
+) -> None:
     response.headers["Server"] = SERVER_NAME
     response.headers["Cache-Control"] = "no-cache"
     # The firmware closes every connection, even when keep-alive is asked for.

@@ -103,7 +103,7 @@ class LagProbe:
 
 
 def hub_viewers(hass: HomeAssistant) -> list[dict[str, Any]]:
-    """Current viewers of every foscam_mjpeg hub (reads private state, guarded)."""
+    """List the current viewers of every foscam_mjpeg hub (reads private state, guarded)."""
     viewers: list[dict[str, Any]] = []
     for entry in hass.config_entries.async_entries("foscam_mjpeg"):
         hub = getattr(getattr(entry, "runtime_data", None), "hub", None)
@@ -158,8 +158,10 @@ class ProbeView(HomeAssistantView):
         return self.json(data)
 
     async def _profile(self, action: str) -> str | None:
-        """cProfile of the event loop thread: ``start``, then ``stop`` (writes
-        ``<config>/bench_profile.pstats`` and returns its path)."""
+        """Profile the event loop thread: ``start``, then ``stop``.
+
+        ``stop`` writes ``<config>/bench_profile.pstats`` and returns its path.
+        """
         if action == "start" and self._profiler is None:
             self._profiler = cProfile.Profile()
             self._profiler.enable()
@@ -173,7 +175,7 @@ class ProbeView(HomeAssistantView):
         return None
 
 
-async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+async def async_setup(hass: HomeAssistant, _config: ConfigType) -> bool:
     """Start the probe and register its view."""
     probe = LagProbe(hass)
     probe.start()
