@@ -54,7 +54,7 @@ async def measure(
     *,
     within: float = 10.0,
 ) -> ColdStartRow:
-    """``starts`` cold starts of ``group``: p50/p95 of the slowest first frame."""
+    """Cold-start ``group`` ``starts`` times: p50/p95 of the slowest first frame."""
     slowest: list[float] = []
     failed = 0
     not_idle = 0
@@ -87,7 +87,7 @@ async def measure(
 
 
 def bound_ms(rows: list[ColdStartRow], margin_ms: float = 50.0) -> float | None:
-    """The target: the camera's own single cold start p95 + ``margin_ms``."""
+    """Return the target: the camera's own single cold start p95 + ``margin_ms``."""
     for row in rows:
         if row.integration == CAMERA and row.cameras == 1:
             p95 = row.ttff_p95_ms
@@ -96,7 +96,7 @@ def bound_ms(rows: list[ColdStartRow], margin_ms: float = 50.0) -> float | None:
 
 
 def render(rows: list[ColdStartRow]) -> str:
-    """The cold start table."""
+    """Render the cold start table."""
     return table(
         [
             "integration",

@@ -173,7 +173,7 @@ class HomeAssistantProcess:
         return self._session
 
     def client(self, timeout: float = 30.0) -> HomeAssistantClient:
-        """An API client with the long-lived token (REST now, WebSocket on connect)."""
+        """Make an API client with the long-lived token (REST now, WebSocket on connect)."""
         return HomeAssistantClient(
             self.session, self.base_url, self.token, timeout=timeout
         )
@@ -263,7 +263,7 @@ class HomeAssistantProcess:
         raise HomeAssistantError(f"no camera entity for entry {entry_id}")
 
     async def camera_token(self, entity_id: str) -> str:
-        """The entity's current access token (what the frontend puts in ?token=)."""
+        """Read the entity's current access token (what the frontend puts in ?token=)."""
         state = await self.get(f"/api/states/{entity_id}")
         token: str = state["attributes"]["access_token"]
         return token
@@ -276,5 +276,5 @@ class HomeAssistantProcess:
         return await self.get("/api/bench_probe" + ("?" + "&".join(query)))
 
     async def diagnostics(self, entry_id: str) -> Any:
-        """The config entry diagnostics (includes ``stream_hub`` stats)."""
+        """Fetch the config entry diagnostics (includes ``stream_hub`` stats)."""
         return await self.get(f"/api/diagnostics/config_entry/{entry_id}")

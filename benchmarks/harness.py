@@ -179,7 +179,7 @@ async def wait_low_load(threshold: float, within: float) -> tuple[float, float]:
 
 
 async def add_foscam(ha: HomeAssistantProcess, port: int) -> Camera:
-    """A foscam_mjpeg entry for the camera on ``port`` (config flow + options)."""
+    """Add a foscam_mjpeg entry for the camera on ``port`` (config flow + options)."""
     entry = await ha.config_flow(
         FOSCAM,
         {"host": "127.0.0.1", "port": port, "username": USER, "password": PASSWORD},
@@ -193,7 +193,7 @@ async def add_foscam(ha: HomeAssistantProcess, port: int) -> Camera:
 async def add_mjpeg(
     ha: HomeAssistantProcess, sim: SimulatorProcess, index: int = 0
 ) -> Camera:
-    """An mjpeg entry on videostream.cgi / snapshot.cgi of simulated camera ``index``."""
+    """Add an mjpeg entry on videostream.cgi / snapshot.cgi of simulated camera ``index``."""
     entry = await ha.config_flow(
         MJPEG,
         {
@@ -213,7 +213,7 @@ async def start_ha(
     integration: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> HomeAssistantProcess:
-    """A fresh, onboarded Home Assistant in ``.bench/<name>``."""
+    """Start a fresh, onboarded Home Assistant in ``.bench/<name>``."""
     ha = HomeAssistantProcess(REPO, ctx.bench_dir / name, integration)
     ha.env.update(env or {})
     ha.write_config()

@@ -169,7 +169,7 @@ def fmt(value: Any, digits: int = 1) -> str:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A Markdown table (readable as plain text too)."""
+    """Format a Markdown table (readable as plain text too)."""
     widths = [
         max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
         for i, h in enumerate(headers)

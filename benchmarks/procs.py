@@ -76,7 +76,7 @@ def tcp_queues(local_port: int, remote_port: int) -> tuple[int, int] | None:
 
 
 def free_port(kind: int = socket.SOCK_STREAM) -> int:
-    """A TCP (or, with SOCK_DGRAM, UDP) loopback port that is free right now."""
+    """Find a TCP (or, with SOCK_DGRAM, UDP) loopback port that is free right now."""
     with socket.socket(socket.AF_INET, kind) as sock:
         sock.bind((LOOPBACK, 0))
         port: int = sock.getsockname()[1]

@@ -37,7 +37,7 @@ def _first[R: (StillsResult, SlowViewerResult)](
 
 
 def evaluate_targets(results: Results) -> list[Target]:
-    """The issue's targets: met / not met, with the measured values."""
+    """Check the issue's targets: met / not met, with the measured values."""
     targets: list[Target] = []
     if results.streaming is not None:
         targets += _streaming_targets(results.streaming)
@@ -221,7 +221,7 @@ def _scale_targets(scale: ScaleResults) -> list[Target]:
 
 
 def render(results: Results) -> str:
-    """The human-readable tables."""
+    """Render the human-readable tables."""
     out: list[str] = []
     if (streaming := results.streaming) is not None:
         out += _streaming_tables(streaming)

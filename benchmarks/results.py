@@ -268,7 +268,7 @@ class Results:
     targets: list[Target] | None = field(default=None, metadata=OMIT_IF_NONE)
 
     def to_json(self) -> dict[str, Any]:
-        """The result file's content."""
+        """Return the result file's content."""
         data: dict[str, Any] = to_json(self)
         if not data["home_assistant"]:
             del data["home_assistant"]

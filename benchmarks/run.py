@@ -41,7 +41,7 @@ from .viewers import new_session
 
 
 def machine_meta(mode: str, plan: Plan) -> Meta:
-    """What the numbers were measured on, and how."""
+    """Describe what the numbers were measured on, and how."""
     model = ""
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():

@@ -372,7 +372,7 @@ class Soak:
             self.cameras = await response.json()
 
     def write_config(self) -> Path:
-        """The Home Assistant config dir: YAML, frontend stub, components."""
+        """Write the Home Assistant config dir: YAML, frontend stub, components."""
         config = self.workdir / "config"
         custom = config / "custom_components"
         probe = custom / "soak_probe"
@@ -433,7 +433,7 @@ class Soak:
     # Probe and admin API
 
     async def probe(self) -> dict[str, Any]:
-        """The probe's metrics plus RSS read from outside."""
+        """Read the probe's metrics plus RSS from outside."""
         async with self.session.get(f"{self.base_url}/api/soak_probe") as response:
             response.raise_for_status()
             data: dict[str, Any] = await response.json()
@@ -561,7 +561,7 @@ class Soak:
                         self.activity.stills_failed += 1
 
     async def sample_loop(self, started: float) -> None:
-        """A metrics sample every SAMPLE_EVERY seconds (the time series)."""
+        """Take a metrics sample every SAMPLE_EVERY seconds (the time series)."""
         while not self._stop.is_set():
             await self._sleep(SAMPLE_EVERY)
             with contextlib.suppress(aiohttp.ClientError, TimeoutError):

@@ -65,7 +65,7 @@ SLOW_FPS: Final = 1.0  # the slow viewer's link carries this many frames per sec
 
 
 def stream_url(ha: HomeAssistantProcess, camera: Camera, token: str) -> str:
-    """The URL ``<ha-camera-stream>`` builds for a camera entity."""
+    """Build the URL ``<ha-camera-stream>`` builds for a camera entity."""
     return f"{ha.base_url}/api/camera_proxy_stream/{camera.entity_id}?token={token}"
 
 
@@ -284,7 +284,7 @@ async def slow_phase(
 
 
 async def run_streaming(ctx: Context) -> None:
-    """The streaming comparison on one Home Assistant process."""
+    """Run the streaming comparison on one Home Assistant process."""
     plan = ctx.plan
     results = StreamingResults()
     ctx.results.streaming = results

@@ -81,7 +81,7 @@ class BrowserCheck:
     # -- simulator admin API
 
     async def camera_state(self, index: int) -> Json:
-        """The simulated camera's state, as its admin endpoint reports it."""
+        """Read the simulated camera's state, as its admin endpoint reports it."""
         assert self.demo.sim is not None
         url = f"http://127.0.0.1:{self.demo.sim.admin_port}/cameras/{index}/state"
         async with self.session.get(url) as response:
@@ -124,7 +124,7 @@ class BrowserCheck:
         say("browser-check: logged in")
 
     async def add_discovered(self, alias: str, screenshot: str | None) -> None:
-        """Settings → Devices & services → Discovered → Add → login → Submit → Finish."""
+        """Add via Settings → Devices & services → Discovered → Add → login → Submit → Finish."""
         await self.navigate("/config/integrations/dashboard")
         card = (
             "__deep.query('ha-config-flow-card')"
@@ -221,7 +221,7 @@ class BrowserCheck:
             )
 
     async def _login_and_finish(self, screenshot: str | None) -> None:
-        """The open flow's login form: password, Submit, then Finish."""
+        """Fill the open flow's login form: password, Submit, then Finish."""
         dialog = "__deep.all().find((e) => e.localName === 'dialog-data-entry-flow')"
         await self.browser.click_element(
             f"(() => {{ const d = {dialog};"
@@ -259,7 +259,7 @@ class BrowserCheck:
     async def add_first_from_search(
         self, aliases: list[str], screenshot: str, login_screenshot: str
     ) -> None:
-        """A fresh install, no YAML: Add integration → the search lists the cameras.
+        """Add from the search on a fresh install, no YAML: it lists the cameras.
 
         The integration's own UDP search (to 255.255.255.255, in this check's
         loopback-only network namespace) finds the simulated cameras; the

@@ -299,7 +299,7 @@ class Chromium:
         await self.send("Page.navigate", url=url)
 
     async def click(self, x: float, y: float) -> None:
-        """A left click at viewport coordinates, as a user makes it."""
+        """Click left at viewport coordinates, as a user makes it."""
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
             await self.send(
                 "Input.dispatchMouseEvent",
@@ -344,7 +344,7 @@ class Chromium:
         return data
 
     async def png(self, clip: Json) -> bytes:
-        """A PNG of a region, not saved."""
+        """Capture a PNG of a region, not saved."""
         result = await self.send(
             "Page.captureScreenshot", format="png", clip={**clip, "scale": 1}
         )

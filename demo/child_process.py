@@ -106,7 +106,7 @@ class ChildProcess:
         return await self._proc.wait()
 
     def log_tail(self, lines: int = 30) -> str:
-        """The end of the child's output (for error messages)."""
+        """Return the end of the child's output (for error messages)."""
         try:
             text = self.log_path.read_text(encoding="utf-8", errors="replace")
         except OSError:

@@ -49,7 +49,7 @@ def _domain(entity_id: str) -> str:
 
 
 def _press(entity_id: str, name: str) -> Json:
-    """A button card that presses a button entity."""
+    """Make a button card that presses a button entity."""
     return {
         "type": "button",
         "entity": entity_id,
@@ -70,7 +70,7 @@ def _entity_name(entity: Json) -> str:
 
 
 def _tile(entity: Json) -> Json:
-    """A tile named without the device name (the section's heading shows it)."""
+    """Make a tile named without the device name (the section's heading shows it)."""
     return {"type": "tile", "entity": entity["entity_id"], "name": _entity_name(entity)}
 
 
@@ -132,7 +132,7 @@ def camera_section(device_name: str, entities: list[Json]) -> Json:
 def build(
     entries: list[Json], devices: list[Json], entities: list[Json], empty_text: str
 ) -> Json:
-    """The dashboard for the loaded config entries of the integration."""
+    """Build the dashboard for the loaded config entries of the integration."""
     sections: list[Json] = []
     # In the cameras' order (their ids count up), not alphabetically.
     for entry in sorted(entries, key=lambda e: str(e.get("unique_id"))):

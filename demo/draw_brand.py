@@ -44,7 +44,7 @@ FONT_CANDIDATES: Final = (
 
 
 def _glyph(size: int) -> Image.Image:
-    """The camera glyph on a transparent square of ``size`` pixels (unscaled)."""
+    """Draw the camera glyph on a transparent square of ``size`` pixels (unscaled)."""
     s = size / 512  # the design is on a 512 grid
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
@@ -105,13 +105,13 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 
 def icon(size: int) -> Image.Image:
-    """The square icon."""
+    """Draw the square icon."""
     big = _trim(_glyph(size * SUPERSAMPLE))
     return _fit_square(big, size)
 
 
 def logo(height: int) -> Image.Image:
-    """The glyph followed by the name, ``height`` pixels high."""
+    """Draw the glyph followed by the name, ``height`` pixels high."""
     big_height = height * SUPERSAMPLE
     glyph = _trim(_glyph(big_height))
     glyph = glyph.resize(

@@ -45,7 +45,7 @@ DEMO_USER: Final = DemoUser(name="Demo", username="demo", password="foscam-demo"
 
 
 def discovery_yaml(discovery_port: int | None) -> str:
-    """The integration's YAML: its UDP search aimed at the simulator on loopback.
+    """Return the integration's YAML: its UDP search aimed at the simulator on loopback.
 
     None: no YAML at all, as on a fresh install (the browser check, in a
     network namespace with loopback only, where the search's broadcast stays).
@@ -194,7 +194,7 @@ def is_onboarded(config_dir: Path) -> bool:
 
 
 def _store(key: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
-    """A Home Assistant ``Store`` file body."""
+    """Make a Home Assistant ``Store`` file body."""
     return {"version": version, "minor_version": 1, "key": key, "data": data}
 
 

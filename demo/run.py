@@ -106,7 +106,7 @@ def _free(port: int, kind: socket.SocketKind = socket.SOCK_STREAM) -> bool:
 
 
 def pick_port(saved: int | None, first: int, span: int = 1) -> int:
-    """``saved`` if ``span`` ports from it are free, else the first free run from ``first``."""
+    """Return ``saved`` if ``span`` ports from it are free, else the first free run from ``first``."""
     candidates = ([saved] if saved else []) + list(range(first, first + 200))
     for port in candidates:
         if all(_free(port + i) for i in range(span)):
@@ -118,7 +118,7 @@ def pick_port(saved: int | None, first: int, span: int = 1) -> int:
 
 
 def frontend_requirement() -> str:
-    """The ``home-assistant-frontend==…`` pin of the installed Home Assistant."""
+    """Return the ``home-assistant-frontend==…`` pin of the installed Home Assistant."""
     spec = importlib.util.find_spec("homeassistant.components.frontend")
     if spec is None or spec.origin is None:
         raise RuntimeError("Home Assistant is not installed in this environment")
@@ -531,7 +531,7 @@ class Demo:
     # -- console
 
     def banner(self) -> str:
-        """What the user needs: URLs, logins and the two clicks."""
+        """Tell the user what they need: URLs, logins and the two clicks."""
         assert self.sim is not None
         admin = f"http://{HOST}:{self.sim.admin_port}/cameras"
         width = max(len(c.config.alias) for c in self.sim.cameras)

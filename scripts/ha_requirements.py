@@ -20,14 +20,14 @@ import sys
 
 
 def components_dir() -> Path:
-    """The installed homeassistant/components folder."""
+    """Locate the installed homeassistant/components folder."""
     import homeassistant.components
 
     return Path(homeassistant.components.__path__[0])
 
 
 def bootstrap_domains() -> set[str]:
-    """What Home Assistant sets up without configuration (outside recovery mode)."""
+    """List what Home Assistant sets up without configuration (outside recovery mode)."""
     from homeassistant import bootstrap
 
     return (
@@ -39,7 +39,7 @@ def bootstrap_domains() -> set[str]:
 
 
 def requirements(domains: set[str]) -> list[str]:
-    """The requirements of ``domains`` and of everything they depend on."""
+    """Collect the requirements of ``domains`` and of everything they depend on."""
     base = components_dir()
     seen: set[str] = set()
     pending = sorted(domains)

@@ -91,7 +91,7 @@ async def drop_streams(request: web.Request) -> web.Response:
 
 
 def build_app(cameras: list[SimulatedCamera]) -> web.Application:
-    """The admin application."""
+    """Build the admin application."""
     app = web.Application()
     app[CAMERAS] = cameras
     app.router.add_get("/cameras", list_cameras)

@@ -56,7 +56,7 @@ def authenticate(
     *,
     service_login: bool = False,
 ) -> Login | None:
-    """The first credentials that match a non-empty user slot."""
+    """Return the first credentials that match a non-empty user slot."""
     for name, password in _candidates(request, params, service_login):
         for slot in users:
             if slot.name and slot.name == name and slot.pwd == password:

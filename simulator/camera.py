@@ -200,19 +200,19 @@ class SimulatedCamera:
         self.state.log = [*self.state.log, line][-_LOG_LIMIT:]
 
     def register_stream(self, request: web.BaseRequest) -> None:
-        """A stream connection started (drop_streams can cut it)."""
+        """Track a stream connection that started (drop_streams can cut it)."""
         if request.transport is not None:
             self._streams.add(request.transport)
 
     def unregister_stream(self, request: web.BaseRequest) -> None:
-        """A stream connection ended."""
+        """Forget a stream connection that ended."""
         if request.transport is not None:
             self._streams.discard(request.transport)
 
     # -- frames ------------------------------------------------------------
 
     def frame_info(self, resolution: int) -> FrameInfo:
-        """What the next frame shows (read on the event loop)."""
+        """Describe what the next frame shows (read on the event loop)."""
         self._frame_no += 1
         state = self.state
         width, height = RESOLUTION_SIZES[resolution]
@@ -246,7 +246,7 @@ class SimulatedCamera:
         )
 
     def frame_source(self, resolution: int) -> FrameSource:
-        """The shared producer of ``resolution`` frames."""
+        """Return the shared producer of ``resolution`` frames."""
         if (source := self._sources.get(resolution)) is None:
             source = self._sources[resolution] = FrameSource(
                 lambda: self.render(resolution), self._runtime.spawn

@@ -24,7 +24,7 @@ _VERSION_RE: Final = re.compile(r"(\d+)\.(\d+)\.(\d+)\.(\d+)")
 
 
 def search_request() -> bytes:
-    """What the search tool broadcasts."""
+    """Build what the search tool broadcasts."""
     return (
         HEADER.pack(MAGIC, OP_SEARCH_REQUEST, 0, bytes(8), 4, bytes(4))
         + b"\x00\x00\x00\x01"
@@ -64,7 +64,7 @@ def search_reply(
     port: int,
     dhcp: bool,
 ) -> bytes:
-    """The 88-byte reply (little-endian header, HTTP port big-endian)."""
+    """Build the 88-byte reply (little-endian header, HTTP port big-endian)."""
     body = b"".join(
         (
             camera_id.encode("ascii", "replace")[:12].ljust(13, b"\x00"),

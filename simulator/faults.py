@@ -67,13 +67,13 @@ class Counters:
     snapshot_count: int = 0
 
     def stream_opened(self) -> None:
-        """A stream connection started."""
+        """Count a stream connection that started."""
         self.stream_current += 1
         self.stream_total += 1
         self.stream_peak = max(self.stream_peak, self.stream_current)
 
     def stream_closed(self) -> None:
-        """A stream connection ended."""
+        """Count a stream connection that ended."""
         self.stream_current -= 1
 
     def as_dict(self) -> dict[str, Any]:

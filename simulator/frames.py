@@ -222,7 +222,7 @@ class Subscription:
         self._source.detach(self)
 
     async def next_frame(self) -> bytes:
-        """The newest frame once this subscriber's interval has elapsed."""
+        """Wait for the newest frame once this subscriber's interval has elapsed."""
         loop = asyncio.get_running_loop()
         if self._due is not None and (delay := self._due - loop.time()) > 0:
             await asyncio.sleep(delay)

@@ -110,7 +110,7 @@ def _schedule_names(base: str) -> Iterator[str]:
 
 
 def emit(group: object, prefix: str = "") -> list[tuple[str, FieldValue]]:
-    """The group's ``var`` items as a get CGI lists them."""
+    """List the group's ``var`` items as a get CGI does."""
     items: list[tuple[str, FieldValue]] = []
     for name, meta in _field_metas(type(group)):
         value = getattr(group, name)
@@ -179,7 +179,7 @@ def apply(group: object, query: Mapping[str, str], **kwargs: Any) -> None:
 
 
 def to_query(group: object) -> dict[str, str]:
-    """The set CGI query that reproduces the group (used by backup_params)."""
+    """Build the set CGI query that reproduces the group (used by backup_params)."""
     query: dict[str, str] = {}
     for name, meta in _field_metas(type(group)):
         value = getattr(group, name)

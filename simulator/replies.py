@@ -19,7 +19,7 @@ class IllegalFrame(Exception):
 def text(
     body: bytes, *, status: int = 200, content_type: str = "text/plain"
 ) -> web.Response:
-    """A plain reply; ``Content-Type`` without charset like the firmware."""
+    """Make a plain reply; ``Content-Type`` without charset like the firmware."""
     return web.Response(
         body=body, status=status, headers={"Content-Type": content_type}
     )

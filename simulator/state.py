@@ -324,7 +324,7 @@ class Settings:
 
     @classmethod
     def factory(cls, config: CameraConfig, port: int) -> Settings:
-        """Factory defaults for ``config``."""
+        """Make the factory defaults for ``config``."""
         settings = cls(alias=config.alias)
         for slot, account in zip(settings.users, config.users, strict=False):
             slot.name, slot.pwd = account.name, account.password

@@ -30,7 +30,7 @@ def format_vars(items: Iterable[tuple[str, FieldValue]]) -> bytes:
 def format_arrays(
     columns: Mapping[str, Sequence[FieldValue]], count_name: str
 ) -> bytes:
-    """``new Array()`` declarations, the elements row by row, then the count."""
+    """Format ``new Array()`` declarations, the elements row by row, then the count."""
     rows = max((len(values) for values in columns.values()), default=0)
     lines = [b"var %s=new Array();\n" % name.encode() for name in columns]
     lines.extend(
