@@ -26,6 +26,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
+    snapshot_platform,
 )
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
@@ -155,6 +156,72 @@ ENTITY_PLATFORMS = (
 )
 
 
+# Which (domain, key) entities each user level gets (test_privilege.py proves it).
+VISITOR_ENTITIES = {
+    ("binary_sensor", "input_alarm"),
+    ("binary_sensor", "motion"),
+    ("binary_sensor", "sound"),
+    ("sensor", "alarm_status"),
+    ("sensor", "clock_offset"),
+    ("sensor", "ddns_status"),
+    ("sensor", "msn_status"),
+    ("sensor", "upnp_status"),
+    ("sensor", "wifi_status"),
+}
+OPERATOR_ENTITIES = VISITOR_ENTITIES | {
+    *(
+        ("button", key)
+        for key in (
+            "patrol_horizontal",
+            "patrol_stop",
+            "patrol_vertical",
+            "ptz_center",
+            "ptz_down",
+            "ptz_down_left",
+            "ptz_down_right",
+            "ptz_left",
+            "ptz_right",
+            "ptz_up",
+            "ptz_up_left",
+            "ptz_up_right",
+        )
+    ),
+    ("number", "brightness"),
+    ("number", "contrast"),
+    ("select", "image_orientation"),
+    ("select", "power_frequency"),
+    ("select", "ptz_preset"),
+    ("select", "resolution"),
+    ("switch", "io_output"),
+}
+ADMINISTRATOR_ENTITIES = OPERATOR_ENTITIES | {
+    ("button", "reboot"),
+    ("button", "sync_clock"),
+    ("number", "motion_sensitivity"),
+    ("number", "ptz_patrol_down_rate"),
+    ("number", "ptz_patrol_left_rate"),
+    ("number", "ptz_patrol_rate"),
+    ("number", "ptz_patrol_right_rate"),
+    ("number", "ptz_patrol_up_rate"),
+    ("number", "sound_sensitivity"),
+    ("select", "led_mode"),
+    ("switch", "alarm_http"),
+    ("switch", "alarm_io_linkage"),
+    ("switch", "alarm_mail"),
+    ("switch", "alarm_upload"),
+    ("switch", "input_alarm"),
+    ("switch", "motion_detection"),
+    ("switch", "ntp"),
+    ("switch", "sound_detection"),
+    ("switch", "upnp"),
+}
+ENTITIES = {
+    Privilege.VISITOR: VISITOR_ENTITIES,
+    Privilege.OPERATOR: OPERATOR_ENTITIES,
+    Privilege.ADMINISTRATOR: ADMINISTRATOR_ENTITIES,
+}
+
+
 # --- helpers shared by the entity platform tests ---------------------------
 
 
@@ -259,3 +326,23 @@ def keys_of(
         for entity in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
         if entity.unique_id.startswith(prefix)
     }
+
+
+async def assert_platform_snapshot(
+    hass: HomeAssistant,
+    camera: SimulatedCamera,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    platform: Platform,
+    privilege: Privilege,
+) -> None:
+    """Match one platform's registry entries and states for a user level.
+
+    A user level without entities of the platform must get no entries at all.
+    """
+    entry = await setup_camera(hass, camera, privilege, platforms=[platform])
+
+    if any(domain == platform for domain, _ in ENTITIES[privilege]):
+        await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+    else:
+        assert not er.async_entries_for_config_entry(entity_registry, entry.entry_id)

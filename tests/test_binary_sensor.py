@@ -15,11 +15,12 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.foscam_mjpeg.foscam_cgi import AlarmStatus, Privilege
 from simulator import SimulatedCamera
 
-from .conftest import async_poll, entity_id, setup_camera
+from .conftest import assert_platform_snapshot, async_poll, entity_id, setup_camera
 
 # Loopback sockets: the simulator.
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -114,3 +115,19 @@ async def test_unavailable_and_unknown(
     )
     await async_poll(hass, freezer)
     assert set(states(hass, entity_registry, sim_camera).values()) == {STATE_UNKNOWN}
+
+
+@pytest.mark.freeze_time("2025-05-01 12:00:00.2")
+@pytest.mark.usefixtures("enable_all_entities")
+@pytest.mark.parametrize("privilege", list(Privilege), ids=lambda p: p.name.lower())
+async def test_snapshot(
+    hass: HomeAssistant,
+    sim_camera: SimulatedCamera,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    privilege: Privilege,
+) -> None:
+    """Registry entries and states of the alarm binary sensors for each user level."""
+    await assert_platform_snapshot(
+        hass, sim_camera, entity_registry, snapshot, Platform.BINARY_SENSOR, privilege
+    )

@@ -13,6 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.foscam_mjpeg.const import (
     CONF_PAN_REVERSED,
@@ -21,10 +22,20 @@ from custom_components.foscam_mjpeg.const import (
     CONF_PTZ_MODE,
     PTZ_MODE_STEP,
 )
-from custom_components.foscam_mjpeg.foscam_cgi import ImageOrientation, PtzCommand
+from custom_components.foscam_mjpeg.foscam_cgi import (
+    ImageOrientation,
+    Privilege,
+    PtzCommand,
+)
 from simulator import SimulatedCamera
 
-from .conftest import async_poll, entity_id, setup_camera, state_of
+from .conftest import (
+    assert_platform_snapshot,
+    async_poll,
+    entity_id,
+    setup_camera,
+    state_of,
+)
 
 # Loopback sockets: the simulator.
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -256,3 +267,19 @@ async def test_move_while_camera_offline(
     state = hass.states.get(entity_id(entity_registry, "button", sim_camera, "ptz_up"))
     assert state is not None
     assert state.state == "unavailable"
+
+
+@pytest.mark.freeze_time("2025-05-01 12:00:00.2")
+@pytest.mark.usefixtures("enable_all_entities")
+@pytest.mark.parametrize("privilege", list(Privilege), ids=lambda p: p.name.lower())
+async def test_snapshot(
+    hass: HomeAssistant,
+    sim_camera: SimulatedCamera,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    privilege: Privilege,
+) -> None:
+    """Registry entries and states of the buttons for each user level."""
+    await assert_platform_snapshot(
+        hass, sim_camera, entity_registry, snapshot, Platform.BUTTON, privilege
+    )

@@ -16,11 +16,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
+from syrupy.assertion import SnapshotAssertion
 
+from custom_components.foscam_mjpeg.foscam_cgi import Privilege
 from simulator import SimulatedCamera
 from simulator.state import CameraState
 
 from .conftest import (
+    assert_platform_snapshot,
     entity_id,
     setup_camera,
     state_of,
@@ -94,3 +97,18 @@ async def test_out_of_range(hass: HomeAssistant, sim_camera: SimulatedCamera) ->
     with pytest.raises(ServiceValidationError):
         await set_value(hass, "number.front_door_contrast", 7)
     assert sim_camera.counters.requests["camera_control.cgi"] == 0
+
+
+@pytest.mark.freeze_time("2025-05-01 12:00:00.2")
+@pytest.mark.parametrize("privilege", list(Privilege), ids=lambda p: p.name.lower())
+async def test_snapshot(
+    hass: HomeAssistant,
+    sim_camera: SimulatedCamera,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    privilege: Privilege,
+) -> None:
+    """Registry entries and states of the numbers for each user level."""
+    await assert_platform_snapshot(
+        hass, sim_camera, entity_registry, snapshot, Platform.NUMBER, privilege
+    )

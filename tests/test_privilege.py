@@ -1,93 +1,33 @@
-"""Which entities exist for which camera user, firmware and platform.
+"""Which entities exist for which camera user, firmware and settings.
 
-Also home to the small helpers the entity platform tests share.
+The tables of entities per user level are in conftest.py; each platform's test
+module snapshots that platform's entities for each user level.
 """
 
 from __future__ import annotations
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_UNAVAILABLE, Platform
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    snapshot_platform,
-)
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.foscam_mjpeg.const import CONF_PAN_TILT
 from custom_components.foscam_mjpeg.foscam_cgi import Privilege
 from simulator import CameraConfig, SimulatedCamera, Simulator
 
-from .conftest import ENTITY_PLATFORMS, async_poll, entity_id, keys_of, setup_camera
+from .conftest import (
+    ADMINISTRATOR_ENTITIES,
+    ENTITIES,
+    OPERATOR_ENTITIES,
+    async_poll,
+    entity_id,
+    keys_of,
+    setup_camera,
+)
 
 # Loopback sockets: the simulator.
 pytestmark = pytest.mark.usefixtures("socket_enabled")
-
-
-VISITOR_ENTITIES = {
-    ("binary_sensor", "input_alarm"),
-    ("binary_sensor", "motion"),
-    ("binary_sensor", "sound"),
-    ("sensor", "alarm_status"),
-    ("sensor", "clock_offset"),
-    ("sensor", "ddns_status"),
-    ("sensor", "msn_status"),
-    ("sensor", "upnp_status"),
-    ("sensor", "wifi_status"),
-}
-OPERATOR_ENTITIES = VISITOR_ENTITIES | {
-    *(
-        ("button", key)
-        for key in (
-            "patrol_horizontal",
-            "patrol_stop",
-            "patrol_vertical",
-            "ptz_center",
-            "ptz_down",
-            "ptz_down_left",
-            "ptz_down_right",
-            "ptz_left",
-            "ptz_right",
-            "ptz_up",
-            "ptz_up_left",
-            "ptz_up_right",
-        )
-    ),
-    ("number", "brightness"),
-    ("number", "contrast"),
-    ("select", "image_orientation"),
-    ("select", "power_frequency"),
-    ("select", "ptz_preset"),
-    ("select", "resolution"),
-    ("switch", "io_output"),
-}
-ADMINISTRATOR_ENTITIES = OPERATOR_ENTITIES | {
-    ("button", "reboot"),
-    ("button", "sync_clock"),
-    ("number", "motion_sensitivity"),
-    ("number", "ptz_patrol_down_rate"),
-    ("number", "ptz_patrol_left_rate"),
-    ("number", "ptz_patrol_rate"),
-    ("number", "ptz_patrol_right_rate"),
-    ("number", "ptz_patrol_up_rate"),
-    ("number", "sound_sensitivity"),
-    ("select", "led_mode"),
-    ("switch", "alarm_http"),
-    ("switch", "alarm_io_linkage"),
-    ("switch", "alarm_mail"),
-    ("switch", "alarm_upload"),
-    ("switch", "input_alarm"),
-    ("switch", "motion_detection"),
-    ("switch", "ntp"),
-    ("switch", "sound_detection"),
-    ("switch", "upnp"),
-}
-ENTITIES = {
-    Privilege.VISITOR: VISITOR_ENTITIES,
-    Privilege.OPERATOR: OPERATOR_ENTITIES,
-    Privilege.ADMINISTRATOR: ADMINISTRATOR_ENTITIES,
-}
 
 
 # --- tests -------------------------------------------------------------------
@@ -171,27 +111,6 @@ async def test_fixed_camera_has_no_pan_tilt(
         "ptz_preset",
         "ptz_patrol_rate",
     }
-
-
-@pytest.mark.freeze_time("2025-05-01 12:00:00.2")
-@pytest.mark.usefixtures("enable_all_entities")
-@pytest.mark.parametrize("privilege", list(Privilege), ids=lambda p: p.name.lower())
-@pytest.mark.parametrize("platform", ENTITY_PLATFORMS)
-async def test_snapshot(
-    hass: HomeAssistant,
-    sim_camera: SimulatedCamera,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    platform: Platform,
-    privilege: Privilege,
-) -> None:
-    """Registry entries and states of each platform for each user level."""
-    entry = await setup_camera(hass, sim_camera, privilege, platforms=[platform])
-
-    if any(domain == platform for domain, _ in ENTITIES[privilege]):
-        await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
-    else:
-        assert not er.async_entries_for_config_entry(entity_registry, entry.entry_id)
 
 
 async def test_older_firmware_without_sound_detection(

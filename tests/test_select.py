@@ -16,11 +16,18 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import mock_restore_cache
+from syrupy.assertion import SnapshotAssertion
 
-from custom_components.foscam_mjpeg.foscam_cgi import preset_go_command
+from custom_components.foscam_mjpeg.foscam_cgi import Privilege, preset_go_command
 from simulator import SimulatedCamera
 
-from .conftest import async_poll, entity_id, setup_camera, state_of
+from .conftest import (
+    assert_platform_snapshot,
+    async_poll,
+    entity_id,
+    setup_camera,
+    state_of,
+)
 
 # Loopback sockets: the simulator.
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -135,3 +142,19 @@ async def test_state_follows_camera(
 
     assert state_of(hass, entity) == STATE_UNKNOWN
     assert state_of(hass, orientation) == "flip"
+
+
+@pytest.mark.freeze_time("2025-05-01 12:00:00.2")
+@pytest.mark.usefixtures("enable_all_entities")
+@pytest.mark.parametrize("privilege", list(Privilege), ids=lambda p: p.name.lower())
+async def test_snapshot(
+    hass: HomeAssistant,
+    sim_camera: SimulatedCamera,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    privilege: Privilege,
+) -> None:
+    """Registry entries and states of the selects for each user level."""
+    await assert_platform_snapshot(
+        hass, sim_camera, entity_registry, snapshot, Platform.SELECT, privilege
+    )

@@ -11,6 +11,7 @@ from homeassistant.const import STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.foscam_mjpeg.foscam_cgi import (
     AlarmStatus,
@@ -23,6 +24,7 @@ from custom_components.foscam_mjpeg.foscam_cgi import (
 from simulator import SimulatedCamera
 
 from .conftest import (
+    assert_platform_snapshot,
     async_poll,
     camera_device,
     entity_id,
@@ -152,3 +154,19 @@ async def test_msn_status_disabled_by_default(
     assert entry is not None
     assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     assert hass.states.get("sensor.front_door_msn_status") is None
+
+
+@pytest.mark.freeze_time("2025-05-01 12:00:00.2")
+@pytest.mark.usefixtures("enable_all_entities")
+@pytest.mark.parametrize("privilege", list(Privilege), ids=lambda p: p.name.lower())
+async def test_snapshot(
+    hass: HomeAssistant,
+    sim_camera: SimulatedCamera,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    privilege: Privilege,
+) -> None:
+    """Registry entries and states of the sensors for each user level."""
+    await assert_platform_snapshot(
+        hass, sim_camera, entity_registry, snapshot, Platform.SENSOR, privilege
+    )

@@ -20,13 +20,15 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import mock_restore_cache
+from syrupy.assertion import SnapshotAssertion
 
-from custom_components.foscam_mjpeg.foscam_cgi import PtzCommand
+from custom_components.foscam_mjpeg.foscam_cgi import Privilege, PtzCommand
 from custom_components.foscam_mjpeg.switch import UPLOAD_INTERVAL_ON
 from simulator import SimulatedCamera
 from simulator.state import Settings
 
 from .conftest import (
+    assert_platform_snapshot,
     async_poll,
     entity_id,
     setup_camera,
@@ -182,3 +184,19 @@ async def test_state_follows_camera(
 
     await async_poll(hass, freezer, 61)
     assert state_of(hass, entity) == STATE_ON
+
+
+@pytest.mark.freeze_time("2025-05-01 12:00:00.2")
+@pytest.mark.usefixtures("enable_all_entities")
+@pytest.mark.parametrize("privilege", list(Privilege), ids=lambda p: p.name.lower())
+async def test_snapshot(
+    hass: HomeAssistant,
+    sim_camera: SimulatedCamera,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    privilege: Privilege,
+) -> None:
+    """Registry entries and states of the switches for each user level."""
+    await assert_platform_snapshot(
+        hass, sim_camera, entity_registry, snapshot, Platform.SWITCH, privilege
+    )
