@@ -29,8 +29,9 @@ from .coordinator import (
 )
 from .data import FoscamConfigEntry, FoscamRuntimeData
 from .discovery import DISCOVERY_SCHEMA, async_setup_discovery
+from .errors import camera_errors_as
 from .foscam_cgi import Privilege
-from .helpers import camera_errors_as, client_from_data
+from .helpers import client_from_data
 from .services import async_setup_services
 from .stream_hub import StreamHub
 from .validation import vol

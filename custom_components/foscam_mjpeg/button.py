@@ -75,7 +75,7 @@ def _ptz(
     move: Direction | None = None,
     enabled: bool = True,
 ) -> FoscamButtonEntityDescription:
-    """A pan/tilt button (only for a camera with a motor)."""
+    """Describe a pan/tilt button (only for a camera with a motor)."""
     return FoscamButtonEntityDescription(
         key=key,
         translation_key=key,

@@ -6,6 +6,8 @@ and the shared hub is what keeps the camera within its few stream slots.
 
 from __future__ import annotations
 
+from typing import override
+
 from aiohttp import web
 from homeassistant.components.camera import Camera
 from homeassistant.core import HomeAssistant
@@ -47,6 +49,7 @@ class FoscamCameraEntity(FoscamEntity, Camera):
         self._hub = hub
         self._attr_model = model_from_firmware(coordinator.data.status.sys_ver)
 
+    @override
     async def async_camera_image(
         self, width: int | None = None, height: int | None = None
     ) -> bytes | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict
-from typing import Any, Final
+from typing import Any, Final, override
 
 from homeassistant.config_entries import (
     ConfigEntry,
@@ -63,28 +63,12 @@ from .const import (
     RESOLUTION_OPTIONS,
 )
 from .discovery import async_find_cameras, configured_targets
-from .foscam_cgi import (
-    CheckUserResult,
-    DiscoveredCamera,
-    FoscamAuthenticationError,
-    FoscamConnectionError,
-    FoscamPrivilegeError,
-    FoscamResponseError,
-    Status,
-)
+from .errors import error_keys
+from .foscam_cgi import CheckUserResult, DiscoveredCamera, Status
 from .helpers import async_validate_camera, client_from_data
 from .validation import vol
 
 DEFAULT_USERNAME: Final = "admin"
-
-# Exception -> error/abort key, first match wins. FoscamNotSupportedError (HD models
-# answering 404/HTML) is a FoscamResponseError. Anything else is "unknown".
-type _Errors = type[Exception] | tuple[type[Exception], ...]
-_ERROR_KEYS: Final[tuple[tuple[_Errors, str], ...]] = (
-    (FoscamConnectionError, "cannot_connect"),
-    ((FoscamAuthenticationError, FoscamPrivilegeError), "invalid_auth"),
-    (FoscamResponseError, "not_supported"),
-)
 
 _TEXT: Final = TextSelector()
 _PASSWORD: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
@@ -185,12 +169,10 @@ OPTIONS_SCHEMA: Final = vol.Schema(
 
 
 def _error_key(err: Exception) -> str:
-    """Map a validation exception to a translation key (call from an except block)."""
-    for types, key in _ERROR_KEYS:
-        if isinstance(err, types):
-            return key
-    LOGGER.exception("Unexpected error while talking to the camera")
-    return "unknown"
+    """Return the form error of a validation failure (call from an except block)."""
+    if (key := error_keys(err).form) == "unknown":
+        LOGGER.exception("Unexpected error while talking to the camera")
+    return key
 
 
 def _entry_data(data: Mapping[str, Any], check: CheckUserResult) -> dict[str, Any]:
@@ -218,6 +200,7 @@ class FoscamConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @staticmethod
     @callback
+    @override
     def async_get_options_flow(config_entry: ConfigEntry) -> FoscamOptionsFlow:
         """Return the options flow."""
         return FoscamOptionsFlow()
@@ -262,7 +245,7 @@ class FoscamConfigFlow(ConfigFlow, domain=DOMAIN):
         return await self.async_step_manual(user_input)
 
     async def async_step_search_result(
-        self, user_input: dict[str, Any] | None = None
+        self, _user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Offer the cameras found, or manual entry."""
         return self.async_show_menu(
@@ -393,7 +376,7 @@ class FoscamConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def async_step_reauth(
-        self, entry_data: Mapping[str, Any]
+        self, _entry_data: Mapping[str, Any]
     ) -> ConfigFlowResult:
         """Start reauthentication after the camera refused the stored login."""
         return await self.async_step_reauth_confirm()

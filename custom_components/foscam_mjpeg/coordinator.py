@@ -23,6 +23,7 @@ from .const import (
     MIN_SCAN_INTERVAL,
     SETTINGS_REFRESH_INTERVAL,
 )
+from .errors import camera_errors_as
 from .foscam_cgi import (
     AlarmParams,
     CameraParams,
@@ -34,7 +35,7 @@ from .foscam_cgi import (
     Privilege,
     Status,
 )
-from .helpers import camera_errors_as, has_pan_tilt
+from .helpers import has_pan_tilt
 
 if TYPE_CHECKING:
     from .data import FoscamConfigEntry
@@ -234,7 +235,7 @@ class FoscamCoordinator(DataUpdateCoordinator[FoscamData]):
 
     @callback
     def _async_settings_updated(self) -> None:
-        """New settings, or the settings failed (the entities go unavailable)."""
+        """Take new settings, or note the settings failed (the entities go unavailable)."""
         if self.data is not None and self.settings.last_update_success:
             self.data = self._merge(self.data.status, self.data.status_time)
         self.async_update_listeners()

@@ -49,7 +49,7 @@ TRIGGER_SCHEMA: Final = DEVICE_TRIGGER_BASE_SCHEMA.extend(
 
 
 def _sensor_entity_ids(hass: HomeAssistant, device_id: str) -> dict[str, str]:
-    """The alarm binary sensors of one of our devices, by trigger type."""
+    """Return the alarm binary sensors of one of our devices, by trigger type."""
     device = dr.async_get(hass).async_get(device_id)
     if device is None:
         return {}
@@ -82,7 +82,7 @@ async def async_validate_trigger_config(
 async def async_get_triggers(
     hass: HomeAssistant, device_id: str
 ) -> list[dict[str, str]]:
-    """The triggers whose binary sensor exists on this device."""
+    """Return the triggers whose binary sensor exists on this device."""
     return [
         {
             CONF_PLATFORM: "device",
@@ -95,7 +95,8 @@ async def async_get_triggers(
 
 
 async def async_get_trigger_capabilities(
-    hass: HomeAssistant, config: ConfigType
+    hass: HomeAssistant,
+    config: ConfigType,  # noqa: ARG001 (Home Assistant's hook signature)
 ) -> dict[str, vol.Schema]:
     """Optionally require the alarm to last a while."""
     return {

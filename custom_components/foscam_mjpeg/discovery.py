@@ -58,7 +58,7 @@ DATA_TARGETS: HassKey[tuple[DiscoveryTarget, ...]] = HassKey(f"{DOMAIN}_targets"
 
 
 def configured_targets(hass: HomeAssistant) -> tuple[DiscoveryTarget, ...]:
-    """The YAML-configured search targets, else the broadcast address."""
+    """Return the YAML-configured search targets, else the broadcast address."""
     return hass.data.get(DATA_TARGETS, DEFAULT_TARGETS)
 
 

@@ -16,7 +16,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .coordinator import FoscamCoordinator, FoscamData
-from .helpers import translate_camera_errors
+from .errors import translate_camera_errors
 
 
 @dataclass(frozen=True, kw_only=True)

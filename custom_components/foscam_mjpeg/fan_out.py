@@ -72,11 +72,11 @@ class FanOut:
         self._past_dropped = 0
 
     def __len__(self) -> int:
-        """Number of viewers."""
+        """Return the number of viewers."""
         return len(self._viewers)
 
     def __iter__(self) -> Iterator[Viewer]:
-        """The viewers."""
+        """Return the viewers."""
         return iter(self._viewers)
 
     @property
@@ -90,7 +90,7 @@ class FanOut:
         return self._past_dropped + sum(v.dropped for v in self._viewers)
 
     def add(self, socket: ViewerSocket) -> Viewer:
-        """A new viewer, handed the newest part at once if there is one."""
+        """Add a viewer, handed the newest part at once if there is one."""
         viewer = Viewer(socket)
         if self.latest_part is not None:
             viewer.buffer.append(self.latest_part)

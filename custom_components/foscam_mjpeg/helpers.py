@@ -2,51 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .const import CONF_PAN_TILT, DEFAULT_PAN_TILT, DOMAIN
+from .const import CONF_PAN_TILT, DEFAULT_PAN_TILT
 from .foscam_cgi import (
     CheckUserResult,
-    FoscamAuthenticationError,
     FoscamCamera,
-    FoscamCommandError,
-    FoscamError,
-    FoscamPrivilegeError,
     Privilege,
     Status,
 )
 
 REQUEST_TIMEOUT = 10.0
-
-
-@contextmanager
-def camera_errors_as(
-    raise_error: type[HomeAssistantError], translation_key: str
-) -> Iterator[None]:
-    """Rejected credentials start reauth; any other camera error is `raise_error`.
-
-    Setup raises ConfigEntryNotReady, the coordinators UpdateFailed; the
-    message (translated) carries the camera error.
-    """
-    try:
-        yield
-    except FoscamAuthenticationError as err:
-        raise ConfigEntryAuthFailed(
-            translation_domain=DOMAIN, translation_key="invalid_auth"
-        ) from err
-    except FoscamError as err:
-        raise raise_error(
-            translation_domain=DOMAIN,
-            translation_key=translation_key,
-            translation_placeholders={"error": str(err)},
-        ) from err
 
 
 def has_pan_tilt(options: Mapping[str, Any]) -> bool:
@@ -83,32 +54,3 @@ async def async_validate_camera(
     user = await client.check_user()
     status = await client.get_status()
     return user, status
-
-
-@contextmanager
-def translate_camera_errors() -> Iterator[None]:
-    """Turn protocol errors of a user-triggered call into translated HA errors."""
-    try:
-        yield
-    except FoscamCommandError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="command_refused",
-            translation_placeholders={"cgi": err.cgi, "reason": err.reason},
-        ) from err
-    except FoscamPrivilegeError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="insufficient_privilege",
-            translation_placeholders={"cgi": err.cgi},
-        ) from err
-    except FoscamAuthenticationError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="invalid_auth"
-        ) from err
-    except FoscamError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="communication_error",
-            translation_placeholders={"error": str(err)},
-        ) from err

@@ -47,7 +47,7 @@ def _camera_number(
     read: Callable[[CameraParams], int | None],
     param: CameraControlParam,
 ) -> FoscamNumberEntityDescription:
-    """A sensor setting of camera_control.cgi (operator)."""
+    """Describe a sensor setting of camera_control.cgi (operator)."""
     return FoscamNumberEntityDescription(
         key=key,
         translation_key=key,
@@ -64,7 +64,7 @@ def _sensitivity(
     read: Callable[[AlarmParams], int | None],
     write: Callable[[FoscamCamera, int], Awaitable[None]],
 ) -> FoscamNumberEntityDescription:
-    """A detection sensitivity of set_alarm.cgi, shown inverted."""
+    """Describe a detection sensitivity of set_alarm.cgi, shown inverted."""
 
     def value(data: FoscamData) -> int | None:
         alarm = data.alarm
@@ -87,7 +87,7 @@ def _patrol_rate(
     read: Callable[[Misc], int | None],
     write: Callable[[FoscamCamera, int], Awaitable[None]],
 ) -> FoscamNumberEntityDescription:
-    """A pan/tilt patrol rate of set_misc.cgi, 0..100 as the camera has it.
+    """Describe a pan/tilt patrol rate of set_misc.cgi, 0..100 as the camera has it.
 
     Not converted to a speed: the document calls 0 the fastest for
     ptz_patrol_rate and the slowest for the four direction rates.

@@ -25,7 +25,7 @@ STEP_DIRECTIONS = frozenset(
 
 
 def camera_orientation(entry: FoscamConfigEntry) -> ImageOrientation | int:
-    """The image flip/mirror bits the camera reported last."""
+    """Return the image flip/mirror bits the camera reported last."""
     camera_params = entry.runtime_data.coordinator.data.camera_params
     if camera_params is None or camera_params.flip is None:
         return ImageOrientation.NORMAL

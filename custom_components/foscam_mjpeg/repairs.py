@@ -22,7 +22,7 @@ class ReloadAtGrantedLevelFlow(RepairsFlow):
         }
 
     async def async_step_init(
-        self, user_input: dict[str, str] | None = None
+        self, _user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
         """Start at the confirmation."""
         return await self.async_step_confirm()
@@ -40,7 +40,9 @@ class ReloadAtGrantedLevelFlow(RepairsFlow):
 
 
 async def async_create_fix_flow(
-    hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
+    hass: HomeAssistant,
+    issue_id: str,  # noqa: ARG001 (Home Assistant's hook signature)
+    data: dict[str, Any] | None,
 ) -> RepairsFlow:
     """Create the flow that fixes a privilege_reduced issue."""
     assert data is not None

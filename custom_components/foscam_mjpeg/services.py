@@ -37,6 +37,7 @@ from homeassistant.util.json import JsonObjectType, JsonValueType
 
 from .const import DOMAIN
 from .data import FoscamConfigEntry
+from .errors import translate_camera_errors
 from .foscam_cgi import (
     PRESET_COUNT,
     Direction,
@@ -45,7 +46,6 @@ from .foscam_cgi import (
     MailTestResult,
     WifiNetwork,
 )
-from .helpers import translate_camera_errors
 from .ptz import STEP_DIRECTIONS, async_ptz_move
 from .validation import vol
 
@@ -128,7 +128,7 @@ async def _set_extra_io(entry: FoscamConfigEntry, data: Mapping[str, Any]) -> No
 
 
 def log_entry_response(entry: LogEntry) -> JsonObjectType:
-    """A log entry as the get_log action returns it."""
+    """Return a log entry as the get_log action returns it."""
     return {
         "time": entry.time,
         "user": entry.user,
@@ -138,13 +138,13 @@ def log_entry_response(entry: LogEntry) -> JsonObjectType:
     }
 
 
-async def _get_log(entry: FoscamConfigEntry, data: Mapping[str, Any]) -> JsonValueType:
+async def _get_log(entry: FoscamConfigEntry, _data: Mapping[str, Any]) -> JsonValueType:
     lines = await entry.runtime_data.client.get_log()
     return {"entries": [log_entry_response(LogEntry.from_line(line)) for line in lines]}
 
 
 def _code_name(code: IntEnum | int | None) -> str:
-    """A documented code by its name, anything else "unknown"."""
+    """Name a documented code; anything else is "unknown"."""
     return code.name.lower() if isinstance(code, IntEnum) else "unknown"
 
 
@@ -158,7 +158,7 @@ def _network(network: WifiNetwork) -> JsonObjectType:
 
 
 async def _scan_wifi(
-    entry: FoscamConfigEntry, data: Mapping[str, Any]
+    entry: FoscamConfigEntry, _data: Mapping[str, Any]
 ) -> JsonValueType:
     client = entry.runtime_data.client
     await client.wifi_scan()
@@ -172,12 +172,14 @@ def _test_result(result: MailTestResult | FtpTestResult | int) -> JsonObjectType
 
 
 async def _test_mail(
-    entry: FoscamConfigEntry, data: Mapping[str, Any]
+    entry: FoscamConfigEntry, _data: Mapping[str, Any]
 ) -> JsonValueType:
     return _test_result(await entry.runtime_data.client.test_mail())
 
 
-async def _test_ftp(entry: FoscamConfigEntry, data: Mapping[str, Any]) -> JsonValueType:
+async def _test_ftp(
+    entry: FoscamConfigEntry, _data: Mapping[str, Any]
+) -> JsonValueType:
     return _test_result(await entry.runtime_data.client.test_ftp())
 
 
@@ -197,7 +199,7 @@ def _write_backup(path: Path, content: bytes, prefix: str) -> None:
 
 
 async def _backup_params(
-    entry: FoscamConfigEntry, data: Mapping[str, Any]
+    entry: FoscamConfigEntry, _data: Mapping[str, Any]
 ) -> JsonValueType:
     hass = entry.runtime_data.coordinator.hass
     content = await entry.runtime_data.client.backup_params()

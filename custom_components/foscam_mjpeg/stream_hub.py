@@ -76,7 +76,7 @@ class StreamHub:
         }
 
     def _on_jpeg(self, jpeg: bytes) -> None:
-        """A usable frame of the camera: keep it for stills, send it to viewers."""
+        """Keep a usable frame of the camera for stills and send it to viewers."""
         self._stills.keep(jpeg)
         self._viewers.send(multipart_part(jpeg))
 

@@ -44,7 +44,7 @@ def _alarm_switch(
     *,
     linkage: bool = False,
 ) -> FoscamSwitchEntityDescription:
-    """An alarm setting of set_alarm.cgi; the linkages are disabled by default."""
+    """Describe an alarm setting of set_alarm.cgi; linkages are disabled by default."""
     return FoscamSwitchEntityDescription(
         key=key,
         translation_key=key,

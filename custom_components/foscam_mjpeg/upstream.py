@@ -104,35 +104,10 @@ class Upstream:
             await asyncio.wait(previous)
         delay = RECONNECT_MIN
         try:
-            while True:
-                try:
-                    await self._read()
-                except (FoscamAuthenticationError, FoscamPrivilegeError) as err:
-                    # The coordinator sees the same error and starts reauth;
-                    # each new viewer tries once more, logged only once.
-                    if not self._refused:
-                        self._refused = True
-                        LOGGER.warning("Stream of %s refused: %s", self._name, err)
-                    self._viewers.end_all()
-                    return
-                except FoscamError as err:
-                    reason: object = err
-                except Exception:  # the hub must outlive a client bug
-                    if not self._lost:
-                        LOGGER.exception(
-                            "Unexpected error in the stream of %s", self._name
-                        )
-                    reason = "unexpected error"
-                else:
-                    reason = "camera closed the stream"
-                if self.connected:
-                    self.connected = False
-                    if time.monotonic() - self._connected_at >= STABLE_AFTER:
-                        # A healthy stream was lost: start backing off anew.
-                        delay = RECONNECT_MIN
-                if not self._lost:
-                    self._lost = True
-                    LOGGER.info("Stream of %s lost (%s)", self._name, reason)
+            while (reason := await self._connection()) is not None:
+                if self._note_lost(reason):
+                    # A healthy stream was lost: start backing off anew.
+                    delay = RECONNECT_MIN
                 if not self._viewers:
                     return  # lost while idle: reconnect for the next viewer
                 await asyncio.sleep(delay)
@@ -141,6 +116,37 @@ class Upstream:
         finally:
             self.connected = False
             self._viewers.latest_part = None
+
+    async def _connection(self) -> object | None:
+        """Read one connection; return why it ended (None: refused, give up)."""
+        try:
+            await self._read()
+        except (FoscamAuthenticationError, FoscamPrivilegeError) as err:
+            # The coordinator sees the same error and starts reauth; each new
+            # viewer tries once more, logged only once.
+            if not self._refused:
+                self._refused = True
+                LOGGER.warning("Stream of %s refused: %s", self._name, err)
+            self._viewers.end_all()
+            return None
+        except FoscamError as err:
+            return err
+        except Exception:  # the hub must outlive a client bug
+            if not self._lost:
+                LOGGER.exception("Unexpected error in the stream of %s", self._name)
+            return "unexpected error"
+        return "camera closed the stream"
+
+    def _note_lost(self, reason: object) -> bool:
+        """Note that the connection ended; return whether it had been healthy."""
+        healthy = False
+        if self.connected:
+            self.connected = False
+            healthy = time.monotonic() - self._connected_at >= STABLE_AFTER
+        if not self._lost:
+            self._lost = True
+            LOGGER.info("Stream of %s lost (%s)", self._name, reason)
+        return healthy
 
     async def _read(self) -> None:
         """Read one stream connection until it ends, handing frames on."""
@@ -158,7 +164,7 @@ class Upstream:
             await stream.aclose()
 
     def _on_frame(self, jpeg: bytes) -> bool:
-        """One frame of the camera (called as it is read); False if unusable."""
+        """Take one frame of the camera (called as it is read); False if unusable."""
         if not jpeg.startswith(JPEG_SOI):
             # Not a JPEG (a lying Content-Length, garbage parts): never handed
             # to browsers or used as a still, and no sign of a live stream.

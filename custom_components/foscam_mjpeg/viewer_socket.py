@@ -64,7 +64,7 @@ class ViewerSocket:
     def of(
         cls, transport: asyncio.Transport | None, chunked: bool = True
     ) -> ViewerSocket:
-        """The socket under a request's transport (None: no connection)."""
+        """Return the socket under a request's transport (None: no connection)."""
         return cls(transport, chunked, socket_fd(transport))
 
     def is_gone(self) -> bool:

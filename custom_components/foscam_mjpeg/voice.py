@@ -30,8 +30,8 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from .const import DOMAIN
 from .data import FoscamConfigEntry
+from .errors import translate_camera_errors
 from .foscam_cgi import PRESET_COUNT, Direction, PtzCommand
-from .helpers import translate_camera_errors
 from .ptz import async_ptz_move
 from .validation import vol
 from .voice_files import SentenceFiles, voice_enabled
@@ -99,7 +99,7 @@ class VoiceCamera:
 
 
 def voice_cameras(hass: HomeAssistant) -> list[VoiceCamera]:
-    """Loaded cameras whose voice option is on."""
+    """Return the loaded cameras whose voice option is on."""
     registry = dr.async_get(hass)
     cameras = []
     for entry in hass.config_entries.async_loaded_entries(DOMAIN):
@@ -225,7 +225,7 @@ async def _preset(entry: FoscamConfigEntry, values: dict[str, Any]) -> None:
     await entry.runtime_data.client.preset_go(values[SLOT_PRESET])
 
 
-async def _center(entry: FoscamConfigEntry, values: dict[str, Any]) -> None:
+async def _center(entry: FoscamConfigEntry, _values: dict[str, Any]) -> None:
     await entry.runtime_data.client.decoder_control(PtzCommand.CENTER)
 
 

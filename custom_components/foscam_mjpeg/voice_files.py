@@ -35,7 +35,7 @@ HEADER_DIGEST: Final = re.compile(r"\(sha256 ([0-9a-f]{64})\)")
 
 
 def generated_sentences(language: str) -> str:
-    """The file we write for a language: header with the body's hash, then the body."""
+    """Return the file we write for a language: a header with the body's hash, then the body."""
     body = (TEMPLATE_DIR / f"{language}.yaml").read_text(encoding="utf-8")
     digest = hashlib.sha256(body.encode()).hexdigest()
     return HEADER.format(digest=digest) + body
@@ -98,7 +98,7 @@ class SentenceFiles:
 
     @callback
     def async_entry_changed(
-        self, change: ConfigEntryChange, entry: ConfigEntry
+        self, _change: ConfigEntryChange, entry: ConfigEntry
     ) -> None:
         """Re-check after any change to one of our entries (options, removal)."""
         if entry.domain == DOMAIN and self._wanted() != self._written:
