@@ -139,6 +139,29 @@ def _has_prefix(values: Vars, prefix: str) -> bool:
     return any(key.startswith(prefix) for key in values)
 
 
+class _Model:
+    """Mixin: the ``_f`` fields are read from vars named ``PREFIX`` + key."""
+
+    __slots__ = ()
+    PREFIX: ClassVar[str] = ""
+
+    @classmethod
+    def _kwargs(cls, values: Vars) -> dict[str, Any]:
+        """Keyword arguments of the model read from ``values``."""
+        return _convert(cls, values, cls.PREFIX)
+
+
+class _Reply(_Model):
+    """Mixin for the reply of one CGI: the fields, and every var in ``raw``."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_vars(cls, values: Vars) -> Self:
+        """Build from parsed vars."""
+        return cls(**cls._kwargs(values) | {"raw": _freeze(values)})
+
+
 _INT, _STR, _BOOL = to_int, to_str, to_bool
 
 # --- schedules --------------------------------------------------------------
@@ -220,7 +243,7 @@ class WeekSchedule:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Status:
+class Status(_Reply):
     """Reply of get_status.cgi (answers without authentication)."""
 
     id: str
@@ -239,12 +262,12 @@ class Status:
     raw: Mapping[str, Value] = _raw()
 
     @classmethod
-    def from_vars(cls, values: Vars) -> Self:
-        """Build from parsed vars; a reply without ``id`` is not a CGI v1.x camera."""
+    def _kwargs(cls, values: Vars) -> dict[str, Any]:
+        """Also ``id``: a reply without it is not a CGI v1.x camera."""
         camera_id = to_str(values.get("id"))
         if camera_id is None:
             raise FoscamNotSupportedError("status reply has no camera id")
-        return cls(id=camera_id, **_convert(cls, values), raw=_freeze(values))
+        return _convert(cls, values) | {"id": camera_id}
 
     @property
     def utc_offset(self) -> int | None:
@@ -285,7 +308,7 @@ class CheckUserResult:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CameraParams:
+class CameraParams(_Reply):
     """Reply of get_camera_params.cgi."""
 
     resolution: Resolution | int | None = _f(Resolution)
@@ -295,17 +318,12 @@ class CameraParams:
     flip: ImageOrientation | int | None = _f(ImageOrientation)
     raw: Mapping[str, Value] = _raw()
 
-    @classmethod
-    def from_vars(cls, values: Vars) -> Self:
-        """Build from parsed vars."""
-        return cls(**_convert(cls, values), raw=_freeze(values))
-
 
 # --- get_misc / get_forbidden ------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Misc:
+class Misc(_Reply):
     """Reply of get_misc.cgi (field names are also set_misc's parameter names)."""
 
     led_mode: LedMode | int | None = _f(LedMode)
@@ -323,14 +341,9 @@ class Misc:
     ptz_preset_onstart: int | None = _f(_INT)
     raw: Mapping[str, Value] = _raw()
 
-    @classmethod
-    def from_vars(cls, values: Vars) -> Self:
-        """Build from parsed vars."""
-        return cls(**_convert(cls, values), raw=_freeze(values))
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ForbiddenSchedule:
+class ForbiddenSchedule(_Reply):
     """Reply of get_forbidden.cgi: when viewing video/audio is forbidden."""
 
     enabled: bool | None = _f(_BOOL, "schedule_enable")
@@ -338,13 +351,10 @@ class ForbiddenSchedule:
     raw: Mapping[str, Value] = _raw()
 
     @classmethod
-    def from_vars(cls, values: Vars) -> Self:
-        """Build from parsed vars."""
-        return cls(
-            **_convert(cls, values),
-            schedule=WeekSchedule.from_vars(values) or WeekSchedule(),
-            raw=_freeze(values),
-        )
+    def _kwargs(cls, values: Vars) -> dict[str, Any]:
+        """Also the schedule (all clear when the reply has none)."""
+        schedule = WeekSchedule.from_vars(values) or WeekSchedule()
+        return _convert(cls, values) | {"schedule": schedule}
 
 
 # --- get_params ---------------------------------------------------------------
@@ -411,11 +421,10 @@ def _devices(values: Vars) -> tuple[Device, ...]:
     return tuple(build(n) for n in _slots(values, _DEVICE_KEY))
 
 
-class _Section:
+class _Section(_Model):
     """Mixin for the ``prefix_*`` groups of get_params."""
 
     __slots__ = ()
-    PREFIX: ClassVar[str] = ""
     HAS_SCHEDULE: ClassVar[bool] = False
 
     @classmethod
@@ -423,7 +432,7 @@ class _Section:
         """The group, or None when the reply has no field of it at all."""
         if not _has_prefix(values, cls.PREFIX):
             return None
-        kwargs = _convert(cls, values, cls.PREFIX)
+        kwargs = cls._kwargs(values)
         if cls.HAS_SCHEDULE:
             kwargs["schedule"] = WeekSchedule.from_vars(
                 values, cls.PREFIX + "schedule_"
@@ -457,16 +466,22 @@ class WifiParams(_Section):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DdnsParams(_Section):
-    """``ddns_*`` fields of get_params."""
+class _DdnsAccount:
+    """The DDNS fields of get_params (``ddns_*``) and get_factory_ddns."""
 
-    PREFIX = "ddns_"
     service: DdnsService | int | None = _f(DdnsService)
     user: str | None = _f(_STR)
     password: str | None = _f(_STR, "pwd", secret=True)
     host: str | None = _f(_STR)
     proxy_svr: str | None = _f(_STR)
     proxy_port: int | None = _f(_INT)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DdnsParams(_DdnsAccount, _Section):
+    """``ddns_*`` fields of get_params."""
+
+    PREFIX = "ddns_"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -551,8 +566,18 @@ class MsnParams(_Section):
     friend10: str | None = _f(_STR)
 
 
+_PARAMS_SECTIONS: Final[tuple[type[_Section], ...]] = (
+    WifiParams,
+    DdnsParams,
+    MailParams,
+    FtpParams,
+    AlarmParams,
+    MsnParams,
+)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Params:
+class Params(_Reply):
     """Reply of get_params.cgi (administrator; contains every secret in clear)."""
 
     id: str | None = _f(_STR)
@@ -586,20 +611,14 @@ class Params:
     raw: Mapping[str, Value] = _raw()
 
     @classmethod
-    def from_vars(cls, values: Vars) -> Self:
-        """Build from parsed vars."""
-        return cls(
-            **_convert(cls, values),
-            users=_users(values),
-            devices=_devices(values),
-            wifi=WifiParams.from_vars(values),
-            ddns=DdnsParams.from_vars(values),
-            mail=MailParams.from_vars(values),
-            ftp=FtpParams.from_vars(values),
-            alarm=AlarmParams.from_vars(values),
-            msn=MsnParams.from_vars(values),
-            raw=_freeze(values),
-        )
+    def _kwargs(cls, values: Vars) -> dict[str, Any]:
+        """Also the account and device slots and the sections (``wifi`` ...)."""
+        sections = {
+            section.PREFIX.rstrip("_"): section.from_vars(values)
+            for section in _PARAMS_SECTIONS
+        }
+        slots = {"users": _users(values), "devices": _devices(values)}
+        return _convert(cls, values) | slots | sections
 
 
 # --- scan results, factory DDNS, discovery -------------------------------------
@@ -684,21 +703,11 @@ class LogEntry:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class FactoryDdns:
+class FactoryDdns(_DdnsAccount, _Reply):
     """Reply of get_factory_ddns.cgi (``factory_ddns_*``)."""
 
-    service: DdnsService | int | None = _f(DdnsService)
-    user: str | None = _f(_STR)
-    password: str | None = _f(_STR, "pwd", secret=True)
-    host: str | None = _f(_STR)
-    proxy_svr: str | None = _f(_STR)
-    proxy_port: int | None = _f(_INT)
+    PREFIX = "factory_ddns_"
     raw: Mapping[str, Value] = _raw()
-
-    @classmethod
-    def from_vars(cls, values: Vars) -> Self:
-        """Build from parsed vars."""
-        return cls(**_convert(cls, values, "factory_ddns_"), raw=_freeze(values))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
