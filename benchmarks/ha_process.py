@@ -173,7 +173,7 @@ class HomeAssistantProcess:
         return self._session
 
     def client(self, timeout: float = 30.0) -> HomeAssistantClient:
-        """Make an API client with the long-lived token (REST now, WebSocket on connect)."""
+        """Make an API client with the long-lived token (REST now, WebSocket after start)."""
         return HomeAssistantClient(
             self.session, self.base_url, self.token, timeout=timeout
         )

@@ -17,10 +17,11 @@ import os
 from pathlib import Path
 import shutil
 import signal
-from types import TracebackType
-from typing import Any, Final, Self, cast
+from typing import Any, Final, cast
 
 import aiohttp
+
+from demo.lifecycle import Service
 
 type Json = dict[str, Any]
 
@@ -110,7 +111,7 @@ class BrowserError(Exception):
     """Chromium failed, or the page did not do what was expected."""
 
 
-class Chromium:
+class Chromium(Service):
     """One headless Chromium process and one page, over the DevTools protocol."""
 
     def __init__(
@@ -138,24 +139,6 @@ class Chromium:
         self._pending: dict[int, asyncio.Future[Json]] = {}
         self._reader: asyncio.Task[None] | None = None
         self.console: list[str] = []
-
-    async def __aenter__(self) -> Self:
-        """Start Chromium."""
-        try:
-            await self.start()
-        except BaseException:
-            await self.stop()
-            raise
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Stop Chromium."""
-        await self.stop()
 
     async def start(self) -> None:
         """Start Chromium and attach to its first page."""

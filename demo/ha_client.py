@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 from itertools import count
-from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, cast
 
 import aiohttp
+
+from demo.lifecycle import Service
 
 type Json = dict[str, Any]
 
@@ -108,7 +109,7 @@ async def onboard_owner(
     return await exchange_code(session, base_url, str(code))
 
 
-class HomeAssistantClient:
+class HomeAssistantClient(Service):
     """REST calls and one WebSocket connection, authenticated by a token."""
 
     def __init__(
@@ -119,7 +120,7 @@ class HomeAssistantClient:
         *,
         timeout: float | None = None,
     ) -> None:
-        """Nothing is connected until :meth:`connect`.
+        """Nothing is connected until :meth:`start`.
 
         ``timeout``: the longest wait for a WebSocket message (None: no limit).
         """
@@ -131,7 +132,7 @@ class HomeAssistantClient:
         self._ids = count(1)
         self._lock = asyncio.Lock()
 
-    async def connect(self) -> None:
+    async def start(self) -> None:
         """Open and authenticate the WebSocket connection."""
         ws = await self._session.ws_connect(
             f"{self.base_url}/api/websocket", heartbeat=30
@@ -144,25 +145,11 @@ class HomeAssistantClient:
             raise AuthError(reply.get("message", "WebSocket authentication failed"))
         self._ws = ws
 
-    async def close(self) -> None:
+    async def stop(self) -> None:
         """Close the WebSocket connection."""
         if self._ws is not None:
             await self._ws.close()
             self._ws = None
-
-    async def __aenter__(self) -> Self:
-        """Connect."""
-        await self.connect()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Disconnect."""
-        await self.close()
 
     async def ws(self, command: str, **fields: Any) -> Any:
         """Send one WebSocket command and return its result."""

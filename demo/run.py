@@ -35,8 +35,7 @@ import subprocess
 import sys
 import time
 import traceback
-from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final
 
 import aiohttp
 
@@ -60,6 +59,7 @@ from demo.ha_config import (
     write_network,
     write_onboarding,
 )
+from demo.lifecycle import Service
 from simulator import CameraConfig, Simulator
 from simulator.const import DISCOVERY_PORT
 
@@ -192,7 +192,7 @@ class DemoError(Exception):
     """The demo could not start or Home Assistant died."""
 
 
-class Demo:
+class Demo(Service):
     """The simulator, Home Assistant and the dashboard keeper, as one unit."""
 
     def __init__(
@@ -248,24 +248,6 @@ class Demo:
 
     # -- lifecycle
 
-    async def __aenter__(self) -> Self:
-        """Start everything."""
-        try:
-            await self.start()
-        except BaseException:
-            await self.stop()
-            raise
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Stop everything."""
-        await self.stop()
-
     async def start(self) -> None:
         """Start the simulator and Home Assistant; wait until HA runs."""
         self.failed = asyncio.get_running_loop().create_future()
@@ -318,7 +300,7 @@ class Demo:
         self._tasks.clear()
         if self.client is not None:
             with contextlib.suppress(Exception):
-                await self.client.close()
+                await self.client.stop()
             self.client = None
         if self._session is not None:
             await self._session.close()
@@ -425,7 +407,7 @@ class Demo:
         if self.state.token:
             client = HomeAssistantClient(self._session, self.base_url, self.state.token)
             try:
-                await client.connect()
+                await client.start()
             except AuthError:
                 pass
             else:
@@ -439,7 +421,7 @@ class Demo:
         self.state.token = token
         self.state.save(self.state_file)
         self.client = HomeAssistantClient(self._session, self.base_url, token)
-        await self.client.connect()
+        await self.client.start()
 
     async def _wait_running(self) -> None:
         assert self.client is not None
@@ -480,7 +462,7 @@ class Demo:
                     client = HomeAssistantClient(
                         self._session, self.base_url, self.state.token
                     )
-                    await client.connect()
+                    await client.start()
                     self.client, first = client, True
                 await self.sync_dashboard(force=first)
                 first = False
@@ -488,7 +470,7 @@ class Demo:
                 # Home Assistant restarts or stops: reconnect on the next round.
                 if self.client is not None:
                     with contextlib.suppress(Exception):
-                        await self.client.close()
+                        await self.client.stop()
                 self.client = None
             await asyncio.sleep(POLL_INTERVAL)
 
