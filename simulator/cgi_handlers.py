@@ -27,7 +27,7 @@ from .params import (
     emit,
 )
 from .replies import IllegalFrame
-from .state import DdnsSettings, Settings
+from .state import PREFIXED_GROUPS, DdnsSettings, Settings
 from .varfmt import format_arrays, format_vars, quote
 
 if TYPE_CHECKING:
@@ -179,17 +179,7 @@ async def get_params(req: CgiRequest) -> web.StreamResponse:
     for n, device in zip(DEVICE_SLOTS, s.devices, strict=True):
         items.extend(emit(device, f"dev{n}_"))
     items.extend(emit(s.network))
-    for prefix in (
-        "wifi",
-        "pppoe",
-        "upnp",
-        "ddns",
-        "mail",
-        "ftp",
-        "alarm",
-        "decoder",
-        "msn",
-    ):
+    for prefix in PREFIXED_GROUPS:
         items.extend(emit(getattr(s, prefix), f"{prefix}_"))
     return req.reply(items)
 

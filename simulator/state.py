@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 import time
+from typing import Final, cast
 
 from .config import CameraConfig
 from .const import BAUD_CODES, DEVICE_SLOTS, USER_SLOTS, AlarmStatus
@@ -24,9 +25,8 @@ _SHORT = Text(12)  # user names and passwords
 _LONG = Text(64)
 _RATE = IntRange(0, 100)
 _IP = Text(15, ipv4=True)
-_GROUP_NAMES = (
-    "datetime",
-    "network",
+# Groups get_params lists with their name as the field prefix (``wifi_ssid``, ...).
+PREFIXED_GROUPS: Final = (
     "wifi",
     "pppoe",
     "upnp",
@@ -36,10 +36,8 @@ _GROUP_NAMES = (
     "alarm",
     "decoder",
     "msn",
-    "misc",
-    "forbidden",
-    "camera",
 )
+_GROUP_NAMES = ("datetime", "network", *PREFIXED_GROUPS, "misc", "forbidden", "camera")
 
 
 @dataclass(slots=True)
@@ -344,6 +342,16 @@ class Settings:
         )
 
 
+class _SettingsShortcut[T]:
+    """A read-only ``CameraState`` attribute that is ``state.settings.<its name>``."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, state: CameraState, owner: type | None = None) -> T:
+        return cast(T, getattr(state.settings, self._name))
+
+
 @dataclass(slots=True)
 class CameraState:
     """All mutable camera state. ``settings`` holds the persistent parameters."""
@@ -374,27 +382,9 @@ class CameraState:
         """Camera clock, UTC epoch seconds."""
         return int(time.time() + self.clock_offset)
 
-    @property
-    def alias(self) -> str:
-        """Shortcut to ``settings.alias``."""
-        return self.settings.alias
-
-    @property
-    def camera(self) -> ImageSettings:
-        """Shortcut to ``settings.camera`` (get_camera_params)."""
-        return self.settings.camera
-
-    @property
-    def misc(self) -> MiscSettings:
-        """Shortcut to ``settings.misc``."""
-        return self.settings.misc
-
-    @property
-    def alarm(self) -> AlarmSettings:
-        """Shortcut to ``settings.alarm``."""
-        return self.settings.alarm
-
-    @property
-    def users(self) -> list[UserSlot]:
-        """Shortcut to ``settings.users``."""
-        return self.settings.users
+    # Read-only shortcuts to ``settings.<name>``.
+    alias = _SettingsShortcut[str]()
+    camera = _SettingsShortcut[ImageSettings]()  # get_camera_params
+    misc = _SettingsShortcut[MiscSettings]()
+    alarm = _SettingsShortcut[AlarmSettings]()
+    users = _SettingsShortcut[list[UserSlot]]()
