@@ -90,6 +90,7 @@ async def simulator(socket_enabled: None) -> AsyncGenerator[Simulator]:
     Home Assistant's test plugin disables sockets; the simulator needs real
     loopback sockets, so tests that use it enable them.
     """
+    del socket_enabled  # requested for its side effect only
     sim = Simulator([CameraConfig(alias="Front door")], discovery_port=0)
     await sim.start()
     try:

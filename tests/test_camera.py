@@ -236,7 +236,6 @@ async def count_frames(response: ClientResponse, seconds: float) -> int:
 async def test_stalled_viewer_does_not_slow_others(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    sim_camera: SimulatedCamera,
     set_up: SetUp,
     unload: list[tuple[HomeAssistant, MockConfigEntry]],
 ) -> None:

@@ -90,8 +90,9 @@ def mock_setup_entry() -> Generator[AsyncMock]:
 @pytest.fixture
 async def hd_camera(socket_enabled: None) -> AsyncGenerator[tuple[str, int]]:
     """An HTTP server answering like an HD Foscam: 404 + HTML on CGI v1.x paths."""
+    del socket_enabled  # requested for its side effect only
 
-    async def handler(request: web.Request) -> web.Response:
+    async def handler(_request: web.Request) -> web.Response:
         return web.Response(
             status=404,
             text="<html><body>Not Found</body></html>",
@@ -184,7 +185,7 @@ async def test_user_creates_entry(
 
 
 async def test_user_defaults_and_visitor(
-    hass: HomeAssistant, simulator: Simulator, sim_camera: SimulatedCamera
+    hass: HomeAssistant, sim_camera: SimulatedCamera
 ) -> None:
     """Port/username defaults apply; an unnamed camera is titled by its id."""
     sim_camera.state.settings.alias = ""
@@ -463,6 +464,7 @@ def sim_on_default_port(
     socket_enabled: None, sim_camera: SimulatedCamera
 ) -> Generator[None]:
     """DHCP assumes port 80; point that default at the simulator."""
+    del socket_enabled  # requested for its side effect only
     with patch.object(config_flow, "DEFAULT_PORT", sim_camera.port):
         yield
 
@@ -562,7 +564,7 @@ async def test_reauth(
 
 
 async def test_reauth_other_camera(
-    hass: HomeAssistant, sim_camera: SimulatedCamera, config_entry: MockConfigEntry
+    hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
     """Credentials that work, but on a different camera, are refused."""
     entry = MockConfigEntry(
@@ -857,9 +859,9 @@ def search_simulator(simulator: Simulator) -> Generator[None]:
         yield
 
 
-@pytest.mark.usefixtures("search_simulator")
+@pytest.mark.usefixtures("search_simulator", "mock_setup_entry")
 async def test_user_step_offers_found_cameras(
-    hass: HomeAssistant, sim_camera: SimulatedCamera, mock_setup_entry: AsyncMock
+    hass: HomeAssistant, sim_camera: SimulatedCamera
 ) -> None:
     """No YAML, no entry: Add integration searches and lists what answered."""
     result = await hass.config_entries.flow.async_init(
@@ -896,9 +898,7 @@ async def test_user_step_offers_found_cameras(
 
 
 @pytest.mark.usefixtures("search_simulator")
-async def test_user_step_manual_entry_beside_found(
-    hass: HomeAssistant, sim_camera: SimulatedCamera
-) -> None:
+async def test_user_step_manual_entry_beside_found(hass: HomeAssistant) -> None:
     """The menu's other choice is the address form."""
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
@@ -913,7 +913,7 @@ async def test_user_step_manual_entry_beside_found(
 
 @pytest.mark.usefixtures("search_simulator")
 async def test_user_step_leaves_out_configured_cameras(
-    hass: HomeAssistant, sim_camera: SimulatedCamera, config_entry: MockConfigEntry
+    hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
     """A camera already set up is not offered: with none left, the form comes."""
     config_entry.add_to_hass(hass)

@@ -147,9 +147,9 @@ async def test_capabilities(hass: HomeAssistant, device_id: str) -> None:
     }
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_motion_runs_automation(
     hass: HomeAssistant,
-    init_integration: MockConfigEntry,
     sim_camera: SimulatedCamera,
     device_id: str,
     calls: list[ServiceCall],
@@ -172,9 +172,9 @@ async def test_motion_runs_automation(
     assert [call.data["type"] for call in calls] == ["motion", "sound", "input_alarm"]
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_for_duration(
     hass: HomeAssistant,
-    init_integration: MockConfigEntry,
     sim_camera: SimulatedCamera,
     device_id: str,
     calls: list[ServiceCall],

@@ -66,7 +66,7 @@ async def test_default_search_goes_to_broadcast(hass: HomeAssistant) -> None:
 
 
 async def test_search_starts_discovery_flow(
-    hass: HomeAssistant, simulator: Simulator, sim_camera: SimulatedCamera
+    hass: HomeAssistant, simulator: Simulator
 ) -> None:
     """A camera answering the search shows up as a discovered flow."""
     assert await async_setup_component(hass, DOMAIN, _config(simulator))

@@ -52,7 +52,6 @@ async def test_setup_and_unload(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     sim_camera: SimulatedCamera,
-    device_registry: dr.DeviceRegistry,
 ) -> None:
     """The entry loads, registers its device, and unloads cleanly."""
     entry = init_integration
@@ -101,9 +100,9 @@ async def test_bad_credentials_at_setup_start_reauth(
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_unavailable_and_recovery_logged_once(
     hass: HomeAssistant,
-    init_integration: MockConfigEntry,
     sim_camera: SimulatedCamera,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
@@ -153,10 +152,11 @@ async def test_scan_interval_option(
     assert sim_camera.counters.requests["get_status.cgi"] == before + 1
 
 
+# The clock is frozen first, so that setup's settings read starts the interval.
+@pytest.mark.usefixtures("freezer", "init_integration")
 async def test_settings_polled_slower(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    init_integration: MockConfigEntry,
     sim_camera: SimulatedCamera,
 ) -> None:
     """Settings CGIs are read at setup and then every SETTINGS_REFRESH_INTERVAL."""
@@ -170,9 +170,9 @@ async def test_settings_polled_slower(
     assert requests["get_camera_params.cgi"] == 2
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_password_changed_starts_reauth_and_stops_polling(
     hass: HomeAssistant,
-    init_integration: MockConfigEntry,
     sim_camera: SimulatedCamera,
     freezer: FrozenDateTimeFactory,
 ) -> None:
@@ -288,8 +288,9 @@ async def test_visitor_reads_no_admin_settings(
     assert sim_camera.counters.requests["get_params.cgi"] == 0
 
 
+@pytest.mark.usefixtures("socket_enabled")
 async def test_empty_admin_password_repair(
-    hass: HomeAssistant, socket_enabled: None, issue_registry: ir.IssueRegistry
+    hass: HomeAssistant, issue_registry: ir.IssueRegistry
 ) -> None:
     """Factory-default cameras (admin without password) get a repair issue."""
     users = (
@@ -322,8 +323,9 @@ async def test_empty_admin_password_repair(
         await hass.async_block_till_done()
 
 
+@pytest.mark.usefixtures("socket_enabled")
 async def test_other_admin_without_password_detected(
-    hass: HomeAssistant, socket_enabled: None, issue_registry: ir.IssueRegistry
+    hass: HomeAssistant, issue_registry: ir.IssueRegistry
 ) -> None:
     """An administrator entry also notices another admin account left empty."""
     users = (
@@ -389,7 +391,6 @@ async def test_alias_renamed_on_camera_keeps_device_name(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     sim_camera: SimulatedCamera,
-    device_registry: dr.DeviceRegistry,
 ) -> None:
     """Renaming the camera's alias elsewhere does not rename the device."""
     sim_camera.state.settings.alias = "Somewhere else"
@@ -399,9 +400,9 @@ async def test_alias_renamed_on_camera_keeps_device_name(
     assert device.name == "Front door"
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_settings_changed_on_the_camera_show_up(
     hass: HomeAssistant,
-    init_integration: MockConfigEntry,
     sim_camera: SimulatedCamera,
     entity_registry: er.EntityRegistry,
 ) -> None:

@@ -114,7 +114,7 @@ async def test_fixed_camera_has_no_pan_tilt(
 
 
 async def test_older_firmware_without_sound_detection(
-    hass: HomeAssistant, socket_enabled: None, entity_registry: er.EntityRegistry
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
 ) -> None:
     """No sound detection entities when the camera does not report the fields."""
     omitted = {"alarm_sounddetect_armed", "alarm_sounddetect_sensitivity"}
@@ -131,7 +131,7 @@ async def test_older_firmware_without_sound_detection(
 
 
 async def test_older_firmware_status_fields(
-    hass: HomeAssistant, socket_enabled: None, entity_registry: er.EntityRegistry
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
 ) -> None:
     """Status fields added by later firmware have no sensor when absent."""
     omitted = {"wifi_status", "msn_status", "alarm_status", "app_ver", "now"}

@@ -113,10 +113,10 @@ async def test_alarm_status(
 
 @pytest.mark.freeze_time("2025-05-01 12:00:00.7")
 @pytest.mark.parametrize("offset", [0, 3600, -90, -1746100800])
+@pytest.mark.usefixtures("freezer")
 async def test_clock_offset(
     hass: HomeAssistant,
     sim_camera: SimulatedCamera,
-    freezer: FrozenDateTimeFactory,
     offset: int,
 ) -> None:
     """Camera clock minus Home Assistant's, in seconds."""

@@ -11,7 +11,7 @@ from unittest.mock import patch
 from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID, ENTITY_MATCH_ALL
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -54,7 +54,7 @@ async def call(
 def refuse() -> Generator[None]:
     """Make the simulated firmware answer ``error: illegal params.`` to set_extra_io."""
 
-    async def handler(req: CgiRequest) -> Any:
+    async def handler(_req: CgiRequest) -> Any:
         raise IllegalParams
 
     with patch.dict(
@@ -66,8 +66,9 @@ def refuse() -> Generator[None]:
 # -- ptz_move ------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_ptz_move_for_a_duration(
-    hass: HomeAssistant, init_integration: MockConfigEntry, sim_camera: SimulatedCamera
+    hass: HomeAssistant, sim_camera: SimulatedCamera
 ) -> None:
     """A timed move sends the direction, then the stop the web UI sends."""
     await call(hass, "ptz_move", {"direction": "left", "duration": 0.1})
@@ -75,16 +76,18 @@ async def test_ptz_move_for_a_duration(
     assert sim_camera.state.ptz.pan < 180
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_ptz_move_diagonal(
-    hass: HomeAssistant, init_integration: MockConfigEntry, sim_camera: SimulatedCamera
+    hass: HomeAssistant, sim_camera: SimulatedCamera
 ) -> None:
     """Diagonals move for a while (the camera cannot step them)."""
     await call(hass, "ptz_move", {"direction": "up_right", "duration": 0.1})
     assert sim_camera.commands == [PtzCommand.UP_RIGHT, PtzCommand.STOP_UP]
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_ptz_move_one_step(
-    hass: HomeAssistant, init_integration: MockConfigEntry, sim_camera: SimulatedCamera
+    hass: HomeAssistant, sim_camera: SimulatedCamera
 ) -> None:
     """A step size makes the camera move one step of that size by itself."""
     await call(hass, "ptz_move", {"direction": "right", "degree": 10})
@@ -102,8 +105,9 @@ async def test_ptz_move_compensates_mirror(
     assert sim_camera.commands == [PtzCommand.RIGHT]
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_ptz_move_invalid_combinations(
-    hass: HomeAssistant, init_integration: MockConfigEntry, sim_camera: SimulatedCamera
+    hass: HomeAssistant, sim_camera: SimulatedCamera
 ) -> None:
     """Contradictory fields are refused, translated, before anything is sent."""
     with pytest.raises(ServiceValidationError) as err:
@@ -132,9 +136,8 @@ INVALID_DATA: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-async def test_schema(
-    hass: HomeAssistant, init_integration: MockConfigEntry, sim_camera: SimulatedCamera
-) -> None:
+@pytest.mark.usefixtures("init_integration")
+async def test_schema(hass: HomeAssistant, sim_camera: SimulatedCamera) -> None:
     """Out-of-range values never reach the camera."""
     for action, data in INVALID_DATA:
         with pytest.raises(vol.Invalid):
@@ -146,8 +149,9 @@ async def test_schema(
 # -- ptz_preset ----------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_ptz_preset_set_and_go(
-    hass: HomeAssistant, init_integration: MockConfigEntry, sim_camera: SimulatedCamera
+    hass: HomeAssistant, sim_camera: SimulatedCamera
 ) -> None:
     """Store a preset, move away, go back to it."""
     await call(hass, "ptz_preset", {"preset": 3, "mode": "set"})
@@ -161,18 +165,15 @@ async def test_ptz_preset_set_and_go(
 # -- set_extra_io --------------------------------------------------------------
 
 
-async def test_set_extra_io(
-    hass: HomeAssistant, init_integration: MockConfigEntry, sim_camera: SimulatedCamera
-) -> None:
+@pytest.mark.usefixtures("init_integration")
+async def test_set_extra_io(hass: HomeAssistant, sim_camera: SimulatedCamera) -> None:
     """The value reaches the extension chip."""
     await call(hass, "set_extra_io", {"value": 0b10100101})
     assert sim_camera.state.extra_io == 0b10100101
 
 
-@pytest.mark.usefixtures("refuse")
-async def test_camera_refusal(
-    hass: HomeAssistant, init_integration: MockConfigEntry
-) -> None:
+@pytest.mark.usefixtures("refuse", "init_integration")
+async def test_camera_refusal(hass: HomeAssistant) -> None:
     """The camera's error reply becomes a translated error naming the CGI."""
     with pytest.raises(HomeAssistantError) as err:
         await call(hass, "set_extra_io", {"value": 1})
@@ -180,8 +181,9 @@ async def test_camera_refusal(
     assert str(err.value) == "The camera refused set_extra_io.cgi: illegal params."
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_camera_garbage_reply(
-    hass: HomeAssistant, init_integration: MockConfigEntry, sim_camera: SimulatedCamera
+    hass: HomeAssistant, sim_camera: SimulatedCamera
 ) -> None:
     """A reply that is not the protocol is a communication error."""
     sim_camera.faults.garbage_body = True
@@ -193,9 +195,8 @@ async def test_camera_garbage_reply(
 # -- get_log -------------------------------------------------------------------
 
 
-async def test_get_log(
-    hass: HomeAssistant, init_integration: MockConfigEntry, sim_camera: SimulatedCamera
-) -> None:
+@pytest.mark.usefixtures("init_integration")
+async def test_get_log(hass: HomeAssistant, sim_camera: SimulatedCamera) -> None:
     """Log lines come back parsed, with the raw line."""
     sim_camera.add_log("admin", "192.168.0.16", "access")
     response = await call(hass, "get_log", response=True)
@@ -233,9 +234,8 @@ def test_parse_log_line(line: str, expected: tuple[str | None, ...]) -> None:
     assert parsed["raw"] == line
 
 
-async def test_get_log_needs_response(
-    hass: HomeAssistant, init_integration: MockConfigEntry
-) -> None:
+@pytest.mark.usefixtures("init_integration")
+async def test_get_log_needs_response(hass: HomeAssistant) -> None:
     """A response-only action cannot be called without asking for the response."""
     with pytest.raises(ServiceValidationError):
         await call(hass, "get_log")
@@ -244,9 +244,8 @@ async def test_get_log_needs_response(
 # -- scan_wifi -----------------------------------------------------------------
 
 
-async def test_scan_wifi(
-    hass: HomeAssistant, init_integration: MockConfigEntry, sim_camera: SimulatedCamera
-) -> None:
+@pytest.mark.usefixtures("init_integration")
+async def test_scan_wifi(hass: HomeAssistant, sim_camera: SimulatedCamera) -> None:
     """The scan is started, then its result read."""
     sim_camera.state.wifi_networks.append(WifiNetwork("0a0b0c0d0e0f", "odd", 7, 9))
     with patch.object(services, "WIFI_SCAN_WAIT", 0):
@@ -286,8 +285,9 @@ TEST_RESULTS = [
 ]
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_mail_and_ftp_tests(
-    hass: HomeAssistant, init_integration: MockConfigEntry, sim_camera: SimulatedCamera
+    hass: HomeAssistant, sim_camera: SimulatedCamera
 ) -> None:
     """The documented meaning of the result code is returned with the code."""
     for action, attr, camera_code, result, code in TEST_RESULTS:
@@ -307,7 +307,6 @@ def read_file(path: Path) -> tuple[bytes, int]:
 async def test_backup_params(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
-    sim_camera: SimulatedCamera,
     tmp_path: Path,
 ) -> None:
     """The settings file lands in the config directory, readable by its owner only."""
@@ -324,8 +323,9 @@ async def test_backup_params(
     assert mode == 0o600
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_backup_params_without_response(
-    hass: HomeAssistant, init_integration: MockConfigEntry, tmp_path: Path
+    hass: HomeAssistant, tmp_path: Path
 ) -> None:
     """Called as a plain action it still writes the file."""
     hass.config.config_dir = str(tmp_path)
@@ -353,9 +353,8 @@ async def test_backup_params_keeps_the_newest_five(
     assert sorted(folder.iterdir()) == sorted([other, *older[-4:], newest])
 
 
-async def test_backup_params_write_error(
-    hass: HomeAssistant, init_integration: MockConfigEntry, tmp_path: Path
-) -> None:
+@pytest.mark.usefixtures("init_integration")
+async def test_backup_params_write_error(hass: HomeAssistant, tmp_path: Path) -> None:
     """A file where the folder should be is reported, translated."""
     hass.config.config_dir = str(tmp_path)
     (tmp_path / DOMAIN).write_text("in the way")
@@ -432,8 +431,9 @@ async def test_operator_may_move(
     assert sim_camera.state.extra_io == 3
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_privilege_taken_away_on_the_camera(
-    hass: HomeAssistant, init_integration: MockConfigEntry, sim_camera: SimulatedCamera
+    hass: HomeAssistant, sim_camera: SimulatedCamera
 ) -> None:
     """When the camera answers 401 anyway, the error is translated."""
     sim_camera.state.users[0].pri = Privilege.OPERATOR.user_level
@@ -448,8 +448,6 @@ async def test_privilege_taken_away_on_the_camera(
 async def test_target_by_device(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
-    sim_camera: SimulatedCamera,
-    device_registry: dr.DeviceRegistry,
 ) -> None:
     """A device target reaches its camera; the device's other entities are skipped."""
     device = camera_device(hass, init_integration)
@@ -497,6 +495,7 @@ async def test_one_camera_fails(
 @pytest.fixture
 async def simulator_two(socket_enabled: None) -> AsyncGenerator[list[SimulatedCamera]]:
     """Two simulated cameras."""
+    del socket_enabled  # requested for its side effect only
     sim = Simulator(
         [CameraConfig(alias="Front door"), CameraConfig(alias="Garage")],
         discovery_port=0,
@@ -508,9 +507,8 @@ async def simulator_two(socket_enabled: None) -> AsyncGenerator[list[SimulatedCa
         await sim.stop()
 
 
-async def test_target_not_ours(
-    hass: HomeAssistant, init_integration: MockConfigEntry
-) -> None:
+@pytest.mark.usefixtures("init_integration")
+async def test_target_not_ours(hass: HomeAssistant) -> None:
     """Another integration's entity is refused by name."""
     hass.states.async_set("camera.other", "idle")
     with pytest.raises(ServiceValidationError) as err:
@@ -534,9 +532,8 @@ async def test_target_our_sensor(
     assert err.value.translation_key == "not_foscam_camera"
 
 
-async def test_no_target(
-    hass: HomeAssistant, init_integration: MockConfigEntry
-) -> None:
+@pytest.mark.usefixtures("init_integration")
+async def test_no_target(hass: HomeAssistant) -> None:
     """Nothing targeted is an error, not a silent no-op."""
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(

@@ -72,8 +72,11 @@ class FakeClient:
         *,
         stall_timeout: float,
     ) -> FrameStream:
-        """A connection fed from the queue; an exception item ends it with that
-        error, None ends it in order."""
+        """Open a connection fed from the queue.
+
+        An exception item ends it with that error, None ends it in order.
+        """
+        del resolution, rate  # the fake streams its queue whatever is asked
         if self.connect_errors:
             raise self.connect_errors.pop(0)
         self.current += 1
@@ -410,6 +413,7 @@ async def test_failing_write_ends_only_that_viewer(hass: HomeAssistant) -> None:
             return 0
 
         def write(self, data: bytes) -> None:
+            del data  # an override: the caller's argument name is kept
             raise RuntimeError("broken transport")
 
     fake = FakeClient()

@@ -47,6 +47,7 @@ def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
 @pytest.fixture
 async def agent(hass: HomeAssistant, config_dir: Path) -> None:
     """Home Assistant's own conversation agent."""
+    del config_dir  # requested for its side effect only
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "conversation", {})
 
@@ -54,6 +55,7 @@ async def agent(hass: HomeAssistant, config_dir: Path) -> None:
 @pytest.fixture
 def set_up(hass: HomeAssistant, config_dir: Path) -> SetUp:
     """Set up an entry for a simulated camera with options."""
+    del config_dir  # requested for its side effect only
 
     async def _set_up(
         camera: SimulatedCamera,
@@ -249,6 +251,7 @@ async def test_visitor_may_not_move(
 @pytest.fixture
 async def two_cameras(socket_enabled: None) -> AsyncGenerator[list[SimulatedCamera]]:
     """Two simulated cameras."""
+    del socket_enabled  # requested for its side effect only
     sim = Simulator(
         [CameraConfig(alias="Front door"), CameraConfig(alias="Garage")],
         discovery_port=0,
@@ -283,8 +286,9 @@ async def test_only_cameras_with_voice_on(
     assert speech(response) == "More than one camera is called yard."
 
 
+@pytest.mark.usefixtures("agent")
 async def test_fixed_camera_has_no_sentences(
-    hass: HomeAssistant, agent: None, set_up: SetUp, sim_camera: SimulatedCamera
+    hass: HomeAssistant, set_up: SetUp, sim_camera: SimulatedCamera
 ) -> None:
     """Voice on but no motor: every sentence would move it, so none are offered."""
     await set_up(sim_camera, **VOICE_OPTIONS | {CONF_PAN_TILT: False})
@@ -356,9 +360,9 @@ async def test_outdated_file_is_refreshed(
     assert english.read_text(encoding="utf-8") == voice_files.generated_sentences("en")
 
 
+@pytest.mark.usefixtures("agent")
 async def test_agent_reloads_when_the_option_changes(
     hass: HomeAssistant,
-    agent: None,
     set_up: SetUp,
     sim_camera: SimulatedCamera,
 ) -> None:
@@ -392,9 +396,9 @@ async def test_unwritable_config(
     assert "Cannot update the voice sentence files" in caplog.text
 
 
+@pytest.mark.usefixtures("agent")
 async def test_broken_configuration_yaml(
     hass: HomeAssistant,
-    agent: None,
     set_up: SetUp,
     sim_camera: SimulatedCamera,
     config_dir: Path,

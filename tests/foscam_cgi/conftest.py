@@ -122,6 +122,7 @@ async def sim(
     socket_enabled: None, camera_config: CameraConfig
 ) -> AsyncIterator[Simulator]:
     """One started simulated camera (no discovery responder)."""
+    del socket_enabled  # requested for its side effect only
     async with Simulator([camera_config], discovery_port=None) as simulator:
         yield simulator
 
@@ -143,6 +144,7 @@ async def session(
     socket_enabled: None, wire: Wire
 ) -> AsyncIterator[aiohttp.ClientSession]:
     """An injected session (the clients must never close it)."""
+    del socket_enabled  # requested for its side effect only
     async with aiohttp.ClientSession(trace_configs=[wire.trace_config()]) as client:
         yield client
 
@@ -195,6 +197,7 @@ async def basic_refusing_port(
     Stands in for firmware that ignores HTTP Basic but takes query credentials
     (the simulator itself always accepts Basic).
     """
+    del socket_enabled  # requested for its side effect only
     async with aiohttp.ClientSession() as upstream:
 
         async def forward(request: web.Request) -> web.Response:
@@ -290,6 +293,7 @@ class RawCamera:
 @pytest.fixture
 async def raw_camera(socket_enabled: None) -> AsyncIterator[RawCamera]:
     """A RawCamera listening on 127.0.0.1."""
+    del socket_enabled  # requested for its side effect only
     camera = RawCamera()
     server = await asyncio.start_server(camera.handle, "127.0.0.1", 0)
     camera.port = server.sockets[0].getsockname()[1]

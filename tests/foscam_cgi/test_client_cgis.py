@@ -101,7 +101,7 @@ async def streams_closed(cam: SimulatedCamera) -> None:
 
 
 @covers("check_user.cgi")
-async def check_user(client: FoscamCamera, cam: SimulatedCamera) -> None:
+async def check_user(client: FoscamCamera, _cam: SimulatedCamera) -> None:
     result = await client.check_user()
     assert result == CheckUserResult(user="admin", privilege=Privilege.ADMINISTRATOR)
     assert result.privilege is Privilege.ADMINISTRATOR
@@ -364,7 +364,7 @@ async def check_set_users(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 
 @covers("set_devices.cgi")
-async def check_set_devices(client: FoscamCamera, cam: SimulatedCamera) -> None:
+async def check_set_devices(client: FoscamCamera, _cam: SimulatedCamera) -> None:
     before = {d.slot: d for d in (await client.get_params()).devices}
     garage = Device(3, "Garage é", "cam-3.example", 8080, "viewer", "d&v #pw")
     await client.set_devices([garage])
@@ -392,7 +392,7 @@ async def check_set_network(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 
 @covers("set_wifi.cgi")
-async def check_set_wifi(client: FoscamCamera, cam: SimulatedCamera) -> None:
+async def check_set_wifi(client: FoscamCamera, _cam: SimulatedCamera) -> None:
     before = (await client.get_params()).wifi
     assert before is not None
     await client.set_wifi(
@@ -443,7 +443,7 @@ async def check_set_upnp(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 
 @covers("set_ddns.cgi")
-async def check_set_ddns(client: FoscamCamera, cam: SimulatedCamera) -> None:
+async def check_set_ddns(client: FoscamCamera, _cam: SimulatedCamera) -> None:
     before = (await client.get_params()).ddns
     assert before is not None
     await client.set_ddns(
@@ -487,7 +487,7 @@ async def check_set_ftp(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 
 @covers("set_mail.cgi")
-async def check_set_mail(client: FoscamCamera, cam: SimulatedCamera) -> None:
+async def check_set_mail(client: FoscamCamera, _cam: SimulatedCamera) -> None:
     before = (await client.get_params()).mail
     assert before is not None
     await client.set_mail(
@@ -516,7 +516,7 @@ async def check_set_mail(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 
 @covers("set_msn.cgi")
-async def check_set_msn(client: FoscamCamera, cam: SimulatedCamera) -> None:
+async def check_set_msn(client: FoscamCamera, _cam: SimulatedCamera) -> None:
     await client.set_msn(
         user="msn@example.org",
         password="msn #&pw",
@@ -534,7 +534,7 @@ async def check_set_msn(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 
 @covers("set_alarm.cgi")
-async def check_set_alarm(client: FoscamCamera, cam: SimulatedCamera) -> None:
+async def check_set_alarm(client: FoscamCamera, _cam: SimulatedCamera) -> None:
     schedule = WeekSchedule().with_slot(1, 32).with_slot(5, 95)
     settings = {
         "motion_armed": True,
@@ -705,7 +705,7 @@ async def check_set_mac(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 
 @covers("set_factory_ddns.cgi", "get_factory_ddns.cgi", "restore_factory_ddns.cgi")
-async def check_factory_ddns(client: FoscamCamera, cam: SimulatedCamera) -> None:
+async def check_factory_ddns(client: FoscamCamera, _cam: SimulatedCamera) -> None:
     values = {
         "service": DdnsService.ORAY,
         "user": "oray user",

@@ -75,11 +75,11 @@ async def test_stream_modes(
         (None, (640, 480)),  # the camera's own setting
     ],
 )
+@pytest.mark.usefixtures("cam")
 async def test_resolutions(
     resolution: Resolution | None,
     size: tuple[int, int],
     admin: FoscamCamera,
-    cam: SimulatedCamera,
 ) -> None:
     frames = await take(admin.stream_frames(resolution, FrameRate.FULL), 2)
     assert [jpeg_size(frame) for frame in frames] == [size] * 2

@@ -50,7 +50,8 @@ class EndlessReader:
         self.prefix = prefix
         self.chunk = chunk
 
-    async def read(self, n: int = -1, /) -> bytes:
+    async def read(self, _n: int = -1, /) -> bytes:
+        """Return the prefix once, then the chunk whatever size is asked."""
         if self.prefix:
             data, self.prefix = self.prefix, b""
             return data

@@ -147,7 +147,7 @@ async def test_consumer_error_ends_the_connection(
 ) -> None:
     """An exception of the frame handler ends this connection with it."""
 
-    def broken(frame: bytes) -> bool:
+    def broken(_frame: bytes) -> bool:
         raise RuntimeError("consumer bug")
 
     stream = await admin.open_mjpeg(broken, Resolution.QQVGA, FrameRate.FULL)
@@ -206,6 +206,7 @@ class Scripted:
 @pytest.fixture
 async def scripted(socket_enabled: None) -> AsyncIterator[Scripted]:
     """Scripted servers, closed at the end."""
+    del socket_enabled  # requested for its side effect only
     servers = Scripted()
     yield servers
     for server in servers.servers:
@@ -250,7 +251,7 @@ async def test_head_timeout(scripted: Scripted, session: aiohttp.ClientSession) 
     never = asyncio.Event()
 
     async def silent(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        _reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         await never.wait()
         writer.close()

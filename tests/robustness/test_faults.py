@@ -313,7 +313,7 @@ async def _half_close(
 
 
 async def _reset_mid_body(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    _reader: asyncio.StreamReader, writer: asyncio.StreamWriter
 ) -> None:
     writer.write(http(b"var id='00626E4A0001';\nvar alias='Fr", length=400))
     await writer.drain()
@@ -322,12 +322,12 @@ async def _reset_mid_body(
 
 
 async def _truncated_body(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    _reader: asyncio.StreamReader, writer: asyncio.StreamWriter
 ) -> None:
     writer.write(http(b"var id='00626E4A0001';\nvar alias='Fr", length=400))
 
 
-async def _silence(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def _silence(reader: asyncio.StreamReader, _writer: asyncio.StreamWriter) -> None:
     await reader.read()  # never answer; returns when the client gives up
 
 

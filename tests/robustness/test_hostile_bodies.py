@@ -303,7 +303,7 @@ class _EndlessBody:
         self.sent = 0
 
     async def __call__(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        self, _reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         writer.write(http(length=None))
         chunk = b"var pad=1;\n" * 6000

@@ -86,7 +86,7 @@ def stream(first: bytes, then: Callable[[], bytes], *, interval: float = 0.0) ->
     """A reply: head + ``first``, then ``then()`` again and again."""
 
     async def script(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        _reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         writer.write(first)
         while True:

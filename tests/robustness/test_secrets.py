@@ -244,7 +244,6 @@ async def _use_everything(hass: HomeAssistant, evidence: Evidence) -> None:
 async def test_password_never_leaks(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    socket_enabled: None,
     auth_mode: AuthMode,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
