@@ -23,7 +23,7 @@ from enum import StrEnum
 import logging
 import re
 from types import TracebackType
-from typing import TYPE_CHECKING, Final, Protocol, Self, Unpack
+from typing import TYPE_CHECKING, Final, Protocol, Self, TypedDict, Unpack
 from urllib.parse import quote, quote_from_bytes
 
 import aiohttp
@@ -60,6 +60,7 @@ from .models import (
     AlarmSettings,
     CameraParams,
     CheckUserResult,
+    DatetimeSettings,
     DdnsSettings,
     Device,
     FactoryDdns,
@@ -69,6 +70,7 @@ from .models import (
     Misc,
     MiscSettings,
     MsnSettings,
+    NetworkSettings,
     Params,
     Status,
     User,
@@ -95,7 +97,6 @@ _READ_CHUNK: Final = 64 * 1024
 _MAX_REASON: Final = 200
 _USER_SLOTS: Final = 8
 _DEVICE_SLOTS: Final = range(2, 5)
-_NETWORK_FIELDS: Final = ("ip", "mask", "gateway", "dns", "port", "dhcp_vendor")
 _MAC: Final = re.compile(r"[0-9a-f]{12}")
 
 # Keyword -> query name where they differ. On the service CGIs ``pwd`` is the
@@ -107,6 +108,14 @@ _QUERY_NAMES: Final[Mapping[str, Mapping[str, str]]] = {
 
 type Query = Mapping[str, object]
 type FormFactory = Callable[[], aiohttp.FormData]
+
+
+class _FetchOptions(TypedDict, total=False):
+    """How one request is sent and its reply read (``_fetch``, ``_request``)."""
+
+    max_size: int  # default TEXT_MAX_SIZE
+    form: FormFactory  # POST this multipart form instead of GET
+    client_timeout: aiohttp.ClientTimeout  # default: the request timeout
 
 
 class _Reply(Protocol):
@@ -193,6 +202,11 @@ def _device_query(devices: Mapping[int, Device], *, pad: bool) -> dict[str, obje
             f"dev{slot}_pwd": device.password,
         }
     return query
+
+
+def _in_order(settings_type: type[Mapping[str, object]], settings: Query) -> Query:
+    """``settings`` in the order the document lists the CGI's parameters."""
+    return {name: settings.get(name) for name in settings_type.__annotations__}
 
 
 def _looks_foreign(body: bytes) -> bool:
@@ -423,33 +437,25 @@ class FoscamCamera:
         return bytes(body)
 
     async def _fetch(
-        self,
-        cgi: str,
-        query: Query | None = None,
-        *,
-        max_size: int = TEXT_MAX_SIZE,
-        form: FormFactory | None = None,
-        client_timeout: aiohttp.ClientTimeout | None = None,
+        self, cgi: str, query: Query | None = None, **options: Unpack[_FetchOptions]
     ) -> bytes:
         """One request and its whole body. The caller holds the lock."""
         async with self._open(
-            cgi, query, form=form, client_timeout=client_timeout
+            cgi,
+            query,
+            form=options.get("form"),
+            client_timeout=options.get("client_timeout"),
         ) as response:
-            return await self._read(cgi, response, max_size)
+            return await self._read(
+                cgi, response, options.get("max_size", TEXT_MAX_SIZE)
+            )
 
     async def _request(
-        self,
-        cgi: str,
-        query: Query | None = None,
-        *,
-        max_size: int = TEXT_MAX_SIZE,
-        form: FormFactory | None = None,
-        client_timeout: aiohttp.ClientTimeout | None = None,
+        self, cgi: str, query: Query | None = None, **options: Unpack[_FetchOptions]
     ) -> bytes:
+        """``_fetch`` under the lock."""
         async with self._lock:
-            return await self._fetch(
-                cgi, query, max_size=max_size, form=form, client_timeout=client_timeout
-            )
+            return await self._fetch(cgi, query, **options)
 
     # --- reply bodies ---------------------------------------------------------
 
@@ -526,6 +532,23 @@ class FoscamCamera:
             query = dict(current(params))
             query.update((k, v) for k, v in changes.items() if v is not None)
             self._ok(cgi, await self._fetch(cgi, query))
+
+    async def _set_slots[S: (User, Device)](
+        self,
+        cgi: str,
+        given: Sequence[S],
+        first: int,
+        current: Callable[[Params], Sequence[S]],
+        query: Callable[..., dict[str, object]],
+    ) -> None:
+        """Replace the ``given`` slots (numbered from ``first``); keep the others."""
+        if (below := next((s for s in given if s.slot < first), None)) is not None:
+            raise ValueError(f"{type(below).__name__.lower()} slots start at {first}")
+        await self._read_modify_write(
+            cgi,
+            lambda params: query({s.slot: s for s in current(params)}, pad=True),
+            query({s.slot: s for s in given}, pad=False),
+        )
 
     def _stream_read_timeout(self, rate: FrameRate | int | None) -> float:
         """How long a stream may go without data: a few frame periods at least."""
@@ -736,68 +759,28 @@ class FoscamCamera:
         """Camera name (at most 20 characters)."""
         await self._command("set_alias.cgi", {"alias": alias})
 
-    async def set_datetime(
-        self,
-        *,
-        now: int | None = None,
-        tz: int | None = None,
-        daylight_saving_time: int | None = None,
-        ntp_enable: bool | None = None,
-        ntp_svr: str | None = None,
-    ) -> None:
+    async def set_datetime(self, **settings: Unpack[DatetimeSettings]) -> None:
         """Clock settings; ``tz`` is seconds *west* of UTC (firmware fact)."""
-        query = {
-            "tz": tz,
-            "daylight_saving_time": daylight_saving_time,
-            "ntp_enable": ntp_enable,
-            "ntp_svr": ntp_svr,
-            "now": now,
-        }
-        await self._command("set_datetime.cgi", query)
+        await self._command("set_datetime.cgi", _in_order(DatetimeSettings, settings))
 
     async def set_users(self, users: Sequence[User]) -> None:
         """Replace the given account slots; the other slots are kept."""
-        if any(user.slot < 1 for user in users):
-            raise ValueError("user slots start at 1")
-        await self._read_modify_write(
-            "set_users.cgi",
-            lambda params: _user_query({u.slot: u for u in params.users}, pad=True),
-            _user_query({u.slot: u for u in users}, pad=False),
-        )
+        await self._set_slots("set_users.cgi", users, 1, lambda p: p.users, _user_query)
 
     async def set_devices(self, devices: Sequence[Device]) -> None:
         """Replace the given multi-device slots; the other slots are kept."""
-        if any(device.slot < 2 for device in devices):
-            raise ValueError("device slots start at 2")
-        await self._read_modify_write(
-            "set_devices.cgi",
-            lambda params: _device_query({d.slot: d for d in params.devices}, pad=True),
-            _device_query({d.slot: d for d in devices}, pad=False),
+        await self._set_slots(
+            "set_devices.cgi", devices, 2, lambda p: p.devices, _device_query
         )
 
-    async def set_network(
-        self,
-        *,
-        ip: str | None = None,
-        mask: str | None = None,
-        gateway: str | None = None,
-        dns: str | None = None,
-        port: int | None = None,
-        dhcp_vendor: str | None = None,
-    ) -> None:
+    async def set_network(self, **settings: Unpack[NetworkSettings]) -> None:
         """Wired network settings (``ip=""`` means DHCP); the rest is kept."""
-        changes = {
-            "ip": ip,
-            "mask": mask,
-            "gateway": gateway,
-            "dns": dns,
-            "port": port,
-            "dhcp_vendor": dhcp_vendor,
-        }
         await self._read_modify_write(
             "set_network.cgi",
-            lambda params: {name: getattr(params, name) for name in _NETWORK_FIELDS},
-            changes,
+            lambda params: {
+                name: getattr(params, name) for name in NetworkSettings.__annotations__
+            },
+            settings,
         )
 
     async def set_wifi(self, **settings: Unpack[WifiSettings]) -> None:

@@ -730,6 +730,27 @@ class DiscoveredCamera:
 # Keys are the model field names above; the client maps them to query names.
 
 
+class DatetimeSettings(TypedDict, total=False):
+    """set_datetime.cgi (partial sets accepted; in the document's order)."""
+
+    tz: int
+    daylight_saving_time: int
+    ntp_enable: bool
+    ntp_svr: str
+    now: int
+
+
+class NetworkSettings(TypedDict, total=False):
+    """set_network.cgi (full set: the client fills the rest from get_params)."""
+
+    ip: str
+    mask: str
+    gateway: str
+    dns: str
+    port: int
+    dhcp_vendor: str
+
+
 class WifiSettings(TypedDict, total=False):
     """set_wifi.cgi (full set: the client fills the rest from get_params)."""
 
