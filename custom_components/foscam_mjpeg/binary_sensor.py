@@ -15,7 +15,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import FoscamData
 from .data import FoscamConfigEntry
-from .entity import FoscamEntity, FoscamEntityDescription
+from .entity import FoscamEntity, FoscamEntityDescription, supported_entities
 from .foscam_cgi import AlarmStatus
 
 # Read-only: the coordinator polls for every entity.
@@ -72,12 +72,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the alarm binary sensors."""
-    coordinator = entry.runtime_data.coordinator
-    async_add_entities(
-        FoscamBinarySensor(coordinator, description)
-        for description in BINARY_SENSORS
-        if description.is_supported(coordinator)
-    )
+    async_add_entities(supported_entities(entry, FoscamBinarySensor, BINARY_SENSORS))
 
 
 class FoscamBinarySensor(FoscamEntity, BinarySensorEntity):

@@ -16,7 +16,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .data import FoscamConfigEntry
-from .entity import FoscamEntity, FoscamEntityDescription
+from .entity import FoscamEntity, FoscamEntityDescription, supported_entities
 from .foscam_cgi import Direction, FoscamCamera, PtzCommand
 from .ptz import STEP_DIRECTIONS, async_ptz_move
 
@@ -131,12 +131,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the buttons the user's privilege allows."""
-    coordinator = entry.runtime_data.coordinator
-    async_add_entities(
-        FoscamButton(coordinator, description)
-        for description in BUTTONS
-        if description.is_supported(coordinator)
-    )
+    async_add_entities(supported_entities(entry, FoscamButton, BUTTONS))
 
 
 class FoscamButton(FoscamEntity, ButtonEntity):

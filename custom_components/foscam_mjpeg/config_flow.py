@@ -62,10 +62,10 @@ from .const import (
     PTZ_MODE_STEP,
     RESOLUTION_OPTIONS,
 )
-from .discovery import async_find_cameras, configured_targets
+from .discovery import async_find_new_cameras
 from .errors import error_keys
 from .foscam_cgi import CheckUserResult, DiscoveredCamera, Status
-from .helpers import async_validate_camera, client_from_data
+from .helpers import async_read_status, async_validate_camera
 from .validation import vol
 
 DEFAULT_USERNAME: Final = "admin"
@@ -185,7 +185,92 @@ def _entry_data(data: Mapping[str, Any], check: CheckUserResult) -> dict[str, An
     }
 
 
-class FoscamConfigFlow(ConfigFlow, domain=DOMAIN):
+class _ExistingEntryFlow(ConfigFlow):
+    """Reauthentication and reconfiguration of a camera already set up."""
+
+    async def _async_validate(
+        self, data: Mapping[str, Any]
+    ) -> tuple[tuple[CheckUserResult, Status] | None, dict[str, str]]:
+        """Log in; return the camera's answers, or form errors."""
+        try:
+            return await async_validate_camera(self.hass, data), {}
+        except Exception as err:  # every failure becomes a form error
+            return None, {"base": _error_key(err)}
+
+    async def _async_update_entry(
+        self, entry: ConfigEntry, data: Mapping[str, Any]
+    ) -> tuple[ConfigFlowResult | None, dict[str, str]]:
+        """Log in with `data`; save it to the entry (same camera only), reload."""
+        result, errors = await self._async_validate(data)
+        if result is None:
+            return None, errors
+        check, status = result
+        await self.async_set_unique_id(format_mac(status.id), raise_on_progress=False)
+        self._abort_if_unique_id_mismatch(reason="unique_id_mismatch")
+        return self.async_update_reload_and_abort(
+            entry, data_updates=_entry_data(data, check)
+        ), {}
+
+    async def async_step_reauth(
+        self, _entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Start reauthentication after the camera refused the stored login."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a new login, validated against the entry's address."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            done, errors = await self._async_update_entry(
+                entry, {**entry.data, **user_input}
+            )
+            if done is not None:
+                return done
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=self.add_suggested_values_to_schema(
+                CREDENTIALS_SCHEMA,
+                user_input or {CONF_USERNAME: entry.data[CONF_USERNAME]},
+            ),
+            errors=errors,
+            description_placeholders={
+                "host": entry.data[CONF_HOST],
+                "port": str(entry.data[CONF_PORT]),
+            },
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change address or login of the same camera."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            # The stored password is never sent back to the browser: an empty
+            # field means "keep it".
+            password = user_input.get(CONF_PASSWORD) or entry.data[CONF_PASSWORD]
+            done, errors = await self._async_update_entry(
+                entry, {**user_input, CONF_PASSWORD: password}
+            )
+            if done is not None:
+                return done
+        suggested = user_input or {
+            key: entry.data[key] for key in (CONF_HOST, CONF_PORT, CONF_USERNAME)
+        }
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                RECONFIGURE_SCHEMA, suggested
+            ),
+            errors=errors,
+            description_placeholders={"name": entry.title},
+        )
+
+
+class FoscamConfigFlow(_ExistingEntryFlow, domain=DOMAIN):
     """Set up a legacy Foscam camera: manually, discovered, reauth, reconfigure."""
 
     VERSION = 1
@@ -204,15 +289,6 @@ class FoscamConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_options_flow(config_entry: ConfigEntry) -> FoscamOptionsFlow:
         """Return the options flow."""
         return FoscamOptionsFlow()
-
-    async def _async_validate(
-        self, data: Mapping[str, Any]
-    ) -> tuple[tuple[CheckUserResult, Status] | None, dict[str, str]]:
-        """Log in; return the camera's answers, or form errors."""
-        try:
-            return await async_validate_camera(self.hass, data), {}
-        except Exception as err:  # every failure becomes a form error
-            return None, {"base": _error_key(err)}
 
     @callback
     def _async_create(
@@ -234,12 +310,9 @@ class FoscamConfigFlow(ConfigFlow, domain=DOMAIN):
         """
         if user_input is None and not self._searched:
             self._searched = True
-            configured = self._async_current_ids(include_ignore=False)
-            self._found = {
-                mac: camera
-                for camera in await async_find_cameras(configured_targets(self.hass))
-                if (mac := format_mac(camera.id)) not in configured
-            }
+            self._found = await async_find_new_cameras(
+                self.hass, self._async_current_ids(include_ignore=False)
+            )
             if self._found:
                 return await self.async_step_search_result()
         return await self.async_step_manual(user_input)
@@ -314,26 +387,14 @@ class FoscamConfigFlow(ConfigFlow, domain=DOMAIN):
         """Handle a DHCP lease of a camera known to the device registry."""
         await self.async_set_unique_id(format_mac(discovery_info.macaddress))
         self._abort_if_unique_id_configured(updates={CONF_HOST: discovery_info.ip})
-        # get_status.cgi answers without login (firmware fact): name and firmware
-        # for the confirm form, and an early "this is not a CGI v1.x camera".
-        client = client_from_data(
-            self.hass,
-            {
-                CONF_HOST: discovery_info.ip,
-                CONF_PORT: DEFAULT_PORT,
-                CONF_USERNAME: "",
-                CONF_PASSWORD: "",
-            },
-        )
+        # Name and firmware for the confirm form, and an early "this is not a
+        # CGI v1.x camera".
         try:
-            status = await client.get_status()
+            status = await async_read_status(self.hass, discovery_info.ip, DEFAULT_PORT)
         except Exception as err:  # every failure aborts the flow
             return self.async_abort(reason=_error_key(err))
         info = {
-            "id": status.id,
-            "alias": status.alias,
-            "sys_ver": status.sys_ver,
-            "app_ver": status.app_ver,
+            key: getattr(status, key) for key in ("id", "alias", "sys_ver", "app_ver")
         }
         return await self._async_step_discovered(discovery_info.ip, DEFAULT_PORT, info)
 
@@ -373,84 +434,6 @@ class FoscamConfigFlow(ConfigFlow, domain=DOMAIN):
             ),
             errors=errors,
             description_placeholders=self._placeholders,
-        )
-
-    async def async_step_reauth(
-        self, _entry_data: Mapping[str, Any]
-    ) -> ConfigFlowResult:
-        """Start reauthentication after the camera refused the stored login."""
-        return await self.async_step_reauth_confirm()
-
-    async def async_step_reauth_confirm(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask for a new login, validated against the entry's address."""
-        entry = self._get_reauth_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            data = {**entry.data, **user_input}
-            result, errors = await self._async_validate(data)
-            if result is not None:
-                check, status = result
-                await self.async_set_unique_id(
-                    format_mac(status.id), raise_on_progress=False
-                )
-                self._abort_if_unique_id_mismatch(reason="unique_id_mismatch")
-                return self.async_update_reload_and_abort(
-                    entry,
-                    data_updates={
-                        CONF_USERNAME: data[CONF_USERNAME],
-                        CONF_PASSWORD: data[CONF_PASSWORD],
-                        CONF_PRIVILEGE: int(check.privilege),
-                    },
-                )
-        return self.async_show_form(
-            step_id="reauth_confirm",
-            data_schema=self.add_suggested_values_to_schema(
-                CREDENTIALS_SCHEMA,
-                user_input or {CONF_USERNAME: entry.data[CONF_USERNAME]},
-            ),
-            errors=errors,
-            description_placeholders={
-                "host": entry.data[CONF_HOST],
-                "port": str(entry.data[CONF_PORT]),
-            },
-        )
-
-    async def async_step_reconfigure(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Change address or login of the same camera."""
-        entry = self._get_reconfigure_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            # The stored password is never sent back to the browser: an empty
-            # field means "keep it".
-            data = {
-                **user_input,
-                CONF_PASSWORD: user_input.get(CONF_PASSWORD)
-                or entry.data[CONF_PASSWORD],
-            }
-            result, errors = await self._async_validate(data)
-            if result is not None:
-                check, status = result
-                await self.async_set_unique_id(
-                    format_mac(status.id), raise_on_progress=False
-                )
-                self._abort_if_unique_id_mismatch(reason="unique_id_mismatch")
-                return self.async_update_reload_and_abort(
-                    entry, data_updates=_entry_data(data, check)
-                )
-        suggested = user_input or {
-            key: entry.data[key] for key in (CONF_HOST, CONF_PORT, CONF_USERNAME)
-        }
-        return self.async_show_form(
-            step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(
-                RECONFIGURE_SCHEMA, suggested
-            ),
-            errors=errors,
-            description_placeholders={"name": entry.title},
         )
 
 

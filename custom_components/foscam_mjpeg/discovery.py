@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Final
@@ -9,6 +10,7 @@ from typing import Any, Final
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv, discovery_flow
+from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.start import async_at_started
 from homeassistant.util.hass_dict import HassKey
@@ -73,6 +75,17 @@ async def async_find_cameras(
         except (OSError, FoscamError) as err:
             LOGGER.debug("Discovery search to %s:%s failed: %s", host, port, err)
     return found
+
+
+async def async_find_new_cameras(
+    hass: HomeAssistant, configured: Container[str | None]
+) -> dict[str, DiscoveredCamera]:
+    """Search the configured targets; return the cameras not set up, by MAC."""
+    return {
+        mac: camera
+        for camera in await async_find_cameras(configured_targets(hass))
+        if (mac := format_mac(camera.id)) not in configured
+    }
 
 
 async def async_search(

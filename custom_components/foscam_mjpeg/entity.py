@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -16,6 +16,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .coordinator import FoscamCoordinator, FoscamData
+from .data import FoscamConfigEntry
 from .errors import translate_camera_errors
 
 
@@ -50,6 +51,20 @@ class FoscamEntityDescription(EntityDescription):
             and self.exists_fn(coordinator.data)
             and self.reports_value(coordinator.data)
         )
+
+
+def supported_entities[D: FoscamEntityDescription, E: FoscamEntity](
+    entry: FoscamConfigEntry,
+    entity_type: Callable[[FoscamCoordinator, D], E],
+    descriptions: Iterable[D],
+) -> list[E]:
+    """Create the described entities this camera and the user's privilege support."""
+    coordinator = entry.runtime_data.coordinator
+    return [
+        entity_type(coordinator, description)
+        for description in descriptions
+        if description.is_supported(coordinator)
+    ]
 
 
 def model_from_firmware(sys_ver: str | None) -> str:

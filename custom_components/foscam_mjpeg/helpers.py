@@ -42,6 +42,17 @@ def client_from_data(
     )
 
 
+async def async_read_status(hass: HomeAssistant, host: str, port: int) -> Status:
+    """Read a camera's identity without a login.
+
+    get_status.cgi answers without authentication on this firmware.
+    """
+    client = client_from_data(
+        hass, {CONF_HOST: host, CONF_PORT: port, CONF_USERNAME: "", CONF_PASSWORD: ""}
+    )
+    return await client.get_status()
+
+
 async def async_validate_camera(
     hass: HomeAssistant, data: Mapping[str, Any]
 ) -> tuple[CheckUserResult, Status]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import cast
 
 from homeassistant.components.number import (
     NumberEntity,
@@ -16,13 +17,13 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import FoscamData
 from .data import FoscamConfigEntry
-from .entity import FoscamEntity, FoscamEntityDescription
+from .entity import FoscamEntity, FoscamEntityDescription, supported_entities
 from .foscam_cgi import (
-    AlarmParams,
+    AlarmSettings,
     CameraControlParam,
     CameraParams,
     FoscamCamera,
-    Misc,
+    MiscSettings,
 )
 
 # The protocol client serialises the requests to the camera itself.
@@ -59,16 +60,12 @@ def _camera_number(
     )
 
 
-def _sensitivity(
-    key: str,
-    read: Callable[[AlarmParams], int | None],
-    write: Callable[[FoscamCamera, int], Awaitable[None]],
-) -> FoscamNumberEntityDescription:
-    """Describe a detection sensitivity of set_alarm.cgi, shown inverted."""
+def _sensitivity(key: str, field: str) -> FoscamNumberEntityDescription:
+    """Describe the detection sensitivity `field` of set_alarm.cgi, shown inverted."""
 
     def value(data: FoscamData) -> int | None:
         alarm = data.alarm
-        camera_value = None if alarm is None else read(alarm)
+        camera_value: int | None = None if alarm is None else getattr(alarm, field)
         return None if camera_value is None else SENSITIVITY_MAX - camera_value
 
     return FoscamNumberEntityDescription(
@@ -78,30 +75,30 @@ def _sensitivity(
         native_max_value=SENSITIVITY_MAX,
         cgi="set_alarm.cgi",
         value_fn=value,
-        set_fn=lambda client, shown: write(client, SENSITIVITY_MAX - shown),
+        set_fn=lambda client, shown: client.set_alarm(
+            **cast(AlarmSettings, {field: SENSITIVITY_MAX - shown})
+        ),
     )
 
 
-def _patrol_rate(
-    key: str,
-    read: Callable[[Misc], int | None],
-    write: Callable[[FoscamCamera, int], Awaitable[None]],
-) -> FoscamNumberEntityDescription:
-    """Describe a pan/tilt patrol rate of set_misc.cgi, 0..100 as the camera has it.
+def _patrol_rate(field: str) -> FoscamNumberEntityDescription:
+    """Describe the pan/tilt patrol rate `field` of set_misc.cgi, 0..100 as is.
 
     Not converted to a speed: the document calls 0 the fastest for
     ptz_patrol_rate and the slowest for the four direction rates.
     """
     return FoscamNumberEntityDescription(
-        key=key,
-        translation_key=key,
+        key=field,
+        translation_key=field,
         entity_category=EntityCategory.CONFIG,
         entity_registry_enabled_default=False,
         native_max_value=100,
         cgi="set_misc.cgi",
         pan_tilt=True,
-        value_fn=lambda data: read(data.misc) if data.misc else None,
-        set_fn=write,
+        value_fn=lambda data: getattr(data.misc, field) if data.misc else None,
+        set_fn=lambda client, value: client.set_misc(
+            **cast(MiscSettings, {field: value})
+        ),
     )
 
 
@@ -115,41 +112,13 @@ NUMBERS: tuple[FoscamNumberEntityDescription, ...] = (
     _camera_number(
         "contrast", 6, lambda params: params.contrast, CameraControlParam.CONTRAST
     ),
-    _sensitivity(
-        "motion_sensitivity",
-        lambda alarm: alarm.motion_sensitivity,
-        lambda client, value: client.set_alarm(motion_sensitivity=value),
-    ),
-    _sensitivity(
-        "sound_sensitivity",
-        lambda alarm: alarm.sounddetect_sensitivity,
-        lambda client, value: client.set_alarm(sounddetect_sensitivity=value),
-    ),
-    _patrol_rate(
-        "ptz_patrol_rate",
-        lambda misc: misc.ptz_patrol_rate,
-        lambda client, value: client.set_misc(ptz_patrol_rate=value),
-    ),
-    _patrol_rate(
-        "ptz_patrol_up_rate",
-        lambda misc: misc.ptz_patrol_up_rate,
-        lambda client, value: client.set_misc(ptz_patrol_up_rate=value),
-    ),
-    _patrol_rate(
-        "ptz_patrol_down_rate",
-        lambda misc: misc.ptz_patrol_down_rate,
-        lambda client, value: client.set_misc(ptz_patrol_down_rate=value),
-    ),
-    _patrol_rate(
-        "ptz_patrol_left_rate",
-        lambda misc: misc.ptz_patrol_left_rate,
-        lambda client, value: client.set_misc(ptz_patrol_left_rate=value),
-    ),
-    _patrol_rate(
-        "ptz_patrol_right_rate",
-        lambda misc: misc.ptz_patrol_right_rate,
-        lambda client, value: client.set_misc(ptz_patrol_right_rate=value),
-    ),
+    _sensitivity("motion_sensitivity", "motion_sensitivity"),
+    _sensitivity("sound_sensitivity", "sounddetect_sensitivity"),
+    _patrol_rate("ptz_patrol_rate"),
+    _patrol_rate("ptz_patrol_up_rate"),
+    _patrol_rate("ptz_patrol_down_rate"),
+    _patrol_rate("ptz_patrol_left_rate"),
+    _patrol_rate("ptz_patrol_right_rate"),
 )
 
 
@@ -159,12 +128,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the numbers the user's privilege allows and the camera reports."""
-    coordinator = entry.runtime_data.coordinator
-    async_add_entities(
-        FoscamNumber(coordinator, description)
-        for description in NUMBERS
-        if description.is_supported(coordinator)
-    )
+    async_add_entities(supported_entities(entry, FoscamNumber, NUMBERS))
 
 
 class FoscamNumber(FoscamEntity, NumberEntity):

@@ -15,10 +15,11 @@ from homeassistant.helpers.restore_state import RestoreEntity
 from .const import RESOLUTION_OPTIONS
 from .coordinator import FoscamCoordinator, FoscamData
 from .data import FoscamConfigEntry
-from .entity import FoscamEntity, FoscamEntityDescription
+from .entity import FoscamEntity, FoscamEntityDescription, supported_entities
 from .foscam_cgi import (
     PRESET_COUNT,
     CameraControlParam,
+    CameraParams,
     FoscamCamera,
     ImageOrientation,
     LedMode,
@@ -46,10 +47,45 @@ def _codes(enum: type[IntEnum]) -> dict[str, int]:
     return {member.name.lower(): int(member) for member in enum}
 
 
-def _camera_control(
+def _setting(
+    key: str,
+    codes: Mapping[str, int],
+    value_fn: Callable[[FoscamData], int | None],
+    set_fn: Callable[[FoscamCamera, int], Awaitable[None]],
+    cgi: str,
+    *,
+    enabled: bool = True,
+) -> FoscamSelectEntityDescription:
+    """Describe a setting the camera reports, of the configuration category."""
+    return FoscamSelectEntityDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=enabled,
+        cgi=cgi,
+        codes=codes,
+        value_fn=value_fn,
+        set_fn=set_fn,
+    )
+
+
+def _image_setting(
+    key: str,
+    codes: Mapping[str, int],
+    read: Callable[[CameraParams], int | None],
     param: CameraControlParam,
-) -> Callable[[FoscamCamera, int], Awaitable[None]]:
-    return lambda client, value: client.camera_control(param, value)
+    *,
+    enabled: bool = True,
+) -> FoscamSelectEntityDescription:
+    """Describe an image setting of camera_control.cgi."""
+    return _setting(
+        key,
+        codes,
+        lambda data: read(data.camera_params) if data.camera_params else None,
+        lambda client, value: client.camera_control(param, value),
+        "camera_control.cgi",
+        enabled=enabled,
+    )
 
 
 SELECTS: tuple[FoscamSelectEntityDescription, ...] = (
@@ -63,45 +99,32 @@ SELECTS: tuple[FoscamSelectEntityDescription, ...] = (
         codes={str(n): n for n in range(1, PRESET_COUNT + 1)},
         set_fn=lambda client, preset: client.preset_go(preset),
     ),
-    FoscamSelectEntityDescription(
-        key="resolution",
-        translation_key="resolution",
-        entity_category=EntityCategory.CONFIG,
-        cgi="camera_control.cgi",
-        codes={option: int(value) for option, value in RESOLUTION_OPTIONS.items()},
-        value_fn=lambda data: (
-            data.camera_params.resolution if data.camera_params else None
-        ),
-        set_fn=_camera_control(CameraControlParam.RESOLUTION),
+    _image_setting(
+        "resolution",
+        {option: int(value) for option, value in RESOLUTION_OPTIONS.items()},
+        lambda params: params.resolution,
+        CameraControlParam.RESOLUTION,
     ),
-    FoscamSelectEntityDescription(
-        key="power_frequency",
-        translation_key="power_frequency",
-        entity_category=EntityCategory.CONFIG,
-        entity_registry_enabled_default=False,
-        cgi="camera_control.cgi",
-        codes=_codes(PowerFrequency),
-        value_fn=lambda data: data.camera_params.mode if data.camera_params else None,
-        set_fn=_camera_control(CameraControlParam.MODE),
+    _image_setting(
+        "power_frequency",
+        _codes(PowerFrequency),
+        lambda params: params.mode,
+        CameraControlParam.MODE,
+        enabled=False,
     ),
-    FoscamSelectEntityDescription(
-        key="image_orientation",
-        translation_key="image_orientation",
-        entity_category=EntityCategory.CONFIG,
-        cgi="camera_control.cgi",
-        codes=_codes(ImageOrientation),
-        value_fn=lambda data: data.camera_params.flip if data.camera_params else None,
-        set_fn=_camera_control(CameraControlParam.FLIP),
+    _image_setting(
+        "image_orientation",
+        _codes(ImageOrientation),
+        lambda params: params.flip,
+        CameraControlParam.FLIP,
     ),
-    FoscamSelectEntityDescription(
-        key="led_mode",
-        translation_key="led_mode",
-        entity_category=EntityCategory.CONFIG,
-        entity_registry_enabled_default=False,
-        cgi="set_misc.cgi",
-        codes=_codes(LedMode),
-        value_fn=lambda data: data.misc.led_mode if data.misc else None,
-        set_fn=lambda client, mode: client.set_misc(led_mode=mode),
+    _setting(
+        "led_mode",
+        _codes(LedMode),
+        lambda data: data.misc.led_mode if data.misc else None,
+        lambda client, mode: client.set_misc(led_mode=mode),
+        "set_misc.cgi",
+        enabled=False,
     ),
 )
 
@@ -112,12 +135,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the selects the user's privilege allows and the camera reports."""
-    coordinator = entry.runtime_data.coordinator
-    async_add_entities(
-        FoscamSelect(coordinator, description)
-        for description in SELECTS
-        if description.is_supported(coordinator)
-    )
+    async_add_entities(supported_entities(entry, FoscamSelect, SELECTS))
 
 
 class FoscamSelect(FoscamEntity, SelectEntity, RestoreEntity):

@@ -19,7 +19,7 @@ from homeassistant.helpers.typing import StateType
 from .const import LOGGER
 from .coordinator import FoscamCoordinator, FoscamData
 from .data import FoscamConfigEntry
-from .entity import FoscamEntity, FoscamEntityDescription
+from .entity import FoscamEntity, FoscamEntityDescription, supported_entities
 from .foscam_cgi import (
     AlarmStatus,
     DdnsStatus,
@@ -109,12 +109,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the sensors the camera reports."""
-    coordinator = entry.runtime_data.coordinator
-    async_add_entities(
-        FoscamSensor(coordinator, description)
-        for description in SENSORS
-        if description.is_supported(coordinator)
-    )
+    async_add_entities(supported_entities(entry, FoscamSensor, SENSORS))
 
 
 class FoscamSensor(FoscamEntity, SensorEntity):

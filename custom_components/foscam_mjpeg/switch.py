@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory
@@ -14,8 +14,8 @@ from homeassistant.helpers.restore_state import RestoreEntity
 
 from .coordinator import FoscamCoordinator, FoscamData
 from .data import FoscamConfigEntry
-from .entity import FoscamEntity, FoscamEntityDescription
-from .foscam_cgi import AlarmParams, FoscamCamera
+from .entity import FoscamEntity, FoscamEntityDescription, supported_entities
+from .foscam_cgi import AlarmParams, AlarmSettings, FoscamCamera, Params
 
 # The protocol client serialises the requests to the camera itself.
 PARALLEL_UPDATES = 0
@@ -39,66 +39,66 @@ class FoscamSwitchEntityDescription(SwitchEntityDescription, FoscamEntityDescrip
 
 def _alarm_switch(
     key: str,
-    value_fn: Callable[[AlarmParams], bool | None],
-    set_fn: Callable[[FoscamCamera, bool], Awaitable[None]],
+    field: str,
     *,
     linkage: bool = False,
+    value_fn: Callable[[AlarmParams], bool | None] | None = None,
+    set_fn: Callable[[FoscamCamera, bool], Awaitable[None]] | None = None,
 ) -> FoscamSwitchEntityDescription:
-    """Describe an alarm setting of set_alarm.cgi; linkages are disabled by default."""
+    """Describe the set_alarm.cgi setting `field`; linkages are disabled by default."""
+
+    def value(data: FoscamData) -> bool | None:
+        if (alarm := data.alarm) is None:
+            return None
+        return value_fn(alarm) if value_fn else getattr(alarm, field)
+
     return FoscamSwitchEntityDescription(
         key=key,
         translation_key=key,
         entity_category=EntityCategory.CONFIG if linkage else None,
         entity_registry_enabled_default=not linkage,
         cgi="set_alarm.cgi",
-        value_fn=lambda data: value_fn(alarm) if (alarm := data.alarm) else None,
+        value_fn=value,
+        set_fn=set_fn
+        or (lambda client, on: client.set_alarm(**cast(AlarmSettings, {field: on}))),
+    )
+
+
+def _params_switch(
+    key: str,
+    value_fn: Callable[[Params], bool | None],
+    set_fn: Callable[[FoscamCamera, bool], Awaitable[None]],
+    cgi: str,
+) -> FoscamSwitchEntityDescription:
+    """Describe a network setting of get_params.cgi, disabled by default."""
+    return FoscamSwitchEntityDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        cgi=cgi,
+        value_fn=lambda data: value_fn(data.params) if data.params else None,
         set_fn=set_fn,
     )
 
 
 SWITCHES: tuple[FoscamSwitchEntityDescription, ...] = (
-    _alarm_switch(
-        "motion_detection",
-        lambda alarm: alarm.motion_armed,
-        lambda client, on: client.set_alarm(motion_armed=on),
-    ),
-    _alarm_switch(
-        "input_alarm",
-        lambda alarm: alarm.input_armed,
-        lambda client, on: client.set_alarm(input_armed=on),
-    ),
-    _alarm_switch(
-        "sound_detection",
-        lambda alarm: alarm.sounddetect_armed,
-        lambda client, on: client.set_alarm(sounddetect_armed=on),
-    ),
-    _alarm_switch(
-        "alarm_io_linkage",
-        lambda alarm: alarm.iolinkage,
-        lambda client, on: client.set_alarm(iolinkage=on),
-        linkage=True,
-    ),
-    _alarm_switch(
-        "alarm_mail",
-        lambda alarm: alarm.mail,
-        lambda client, on: client.set_alarm(mail=on),
-        linkage=True,
-    ),
-    _alarm_switch(
-        "alarm_http",
-        lambda alarm: alarm.http,
-        lambda client, on: client.set_alarm(http=on),
-        linkage=True,
-    ),
+    _alarm_switch("motion_detection", "motion_armed"),
+    _alarm_switch("input_alarm", "input_armed"),
+    _alarm_switch("sound_detection", "sounddetect_armed"),
+    _alarm_switch("alarm_io_linkage", "iolinkage", linkage=True),
+    _alarm_switch("alarm_mail", "mail", linkage=True),
+    _alarm_switch("alarm_http", "http", linkage=True),
     _alarm_switch(
         "alarm_upload",
-        lambda alarm: (
+        "upload_interval",
+        linkage=True,
+        value_fn=lambda alarm: (
             None if alarm.upload_interval is None else alarm.upload_interval > 0
         ),
-        lambda client, on: client.set_alarm(
+        set_fn=lambda client, on: client.set_alarm(
             upload_interval=UPLOAD_INTERVAL_ON if on else 0
         ),
-        linkage=True,
     ),
     FoscamSwitchEntityDescription(
         key="io_output",
@@ -106,23 +106,17 @@ SWITCHES: tuple[FoscamSwitchEntityDescription, ...] = (
         cgi="decoder_control.cgi",
         set_fn=lambda client, on: client.set_io_output(on),
     ),
-    FoscamSwitchEntityDescription(
-        key="upnp",
-        translation_key="upnp",
-        entity_category=EntityCategory.CONFIG,
-        entity_registry_enabled_default=False,
-        cgi="set_upnp.cgi",
-        value_fn=lambda data: data.params.upnp_enable if data.params else None,
-        set_fn=lambda client, on: client.set_upnp(on),
+    _params_switch(
+        "upnp",
+        lambda params: params.upnp_enable,
+        lambda client, on: client.set_upnp(on),
+        "set_upnp.cgi",
     ),
-    FoscamSwitchEntityDescription(
-        key="ntp",
-        translation_key="ntp",
-        entity_category=EntityCategory.CONFIG,
-        entity_registry_enabled_default=False,
-        cgi="set_datetime.cgi",
-        value_fn=lambda data: data.params.ntp_enable if data.params else None,
-        set_fn=lambda client, on: client.set_datetime(ntp_enable=on),
+    _params_switch(
+        "ntp",
+        lambda params: params.ntp_enable,
+        lambda client, on: client.set_datetime(ntp_enable=on),
+        "set_datetime.cgi",
     ),
 )
 
@@ -133,12 +127,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the switches the user's privilege allows and the camera reports."""
-    coordinator = entry.runtime_data.coordinator
-    async_add_entities(
-        FoscamSwitch(coordinator, description)
-        for description in SWITCHES
-        if description.is_supported(coordinator)
-    )
+    async_add_entities(supported_entities(entry, FoscamSwitch, SWITCHES))
 
 
 class FoscamSwitch(FoscamEntity, SwitchEntity, RestoreEntity):
