@@ -157,6 +157,7 @@ async def add_loaded(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigE
 
 
 async def start_user(hass: HomeAssistant) -> ConfigFlowResult:
+    """Start the user step and check it shows an empty form."""
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
@@ -306,6 +307,7 @@ async def discovered(simulator: Simulator) -> dict[str, Any]:
 async def start_discovery(
     hass: HomeAssistant, info: Mapping[str, Any]
 ) -> ConfigFlowResult:
+    """Start a flow from a discovery reply."""
     return await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_INTEGRATION_DISCOVERY}, data=info
     )
@@ -427,10 +429,12 @@ async def test_discovery_camera_moved(
 
 
 def dhcp_info(ip: str, mac: str) -> DhcpServiceInfo:
+    """Return the DHCP lease information Home Assistant passes for an address."""
     return DhcpServiceInfo(ip=ip, hostname="", macaddress=mac.replace(":", "").lower())
 
 
 async def start_dhcp(hass: HomeAssistant, info: DhcpServiceInfo) -> ConfigFlowResult:
+    """Start a flow from a DHCP lease."""
     return await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_DHCP}, data=info
     )

@@ -53,6 +53,7 @@ def camera_config() -> CameraConfig:
 
 
 def basic_token(user: str, password: str) -> str:
+    """Return the HTTP Basic token of a user and password (UTF-8)."""
     return base64.b64encode(f"{user}:{password}".encode()).decode()
 
 

@@ -93,7 +93,7 @@ def covers(*cgis: str) -> Callable[[Check], Check]:
 
 
 async def streams_closed(cam: SimulatedCamera) -> None:
-    """The simulator has seen every stream connection end."""
+    """Wait until the simulator has seen every stream connection end."""
     await wait_until(lambda: cam.counters.stream_current == 0, what="stream close")
 
 
@@ -102,6 +102,7 @@ async def streams_closed(cam: SimulatedCamera) -> None:
 
 @covers("check_user.cgi")
 async def check_user(client: FoscamCamera, _cam: SimulatedCamera) -> None:
+    """Log in: administrator level, the echoed password never kept."""
     result = await client.check_user()
     assert result == CheckUserResult(user="admin", privilege=Privilege.ADMINISTRATOR)
     assert result.privilege is Privilege.ADMINISTRATOR
@@ -112,6 +113,7 @@ async def check_user(client: FoscamCamera, _cam: SimulatedCamera) -> None:
 
 @covers("snapshot.cgi")
 async def check_snapshot(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Take a snapshot: one JPEG of the camera's current resolution."""
     before = cam.counters.snapshot_count
     jpeg = await client.snapshot()
     assert jpeg_size(jpeg) == RESOLUTION_SIZES[cam.state.camera.resolution]
@@ -120,6 +122,7 @@ async def check_snapshot(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("videostream.cgi")
 async def check_videostream(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Stream MJPEG: distinct frames in order at the asked resolution."""
     frames = await take(client.stream_frames(Resolution.QVGA, FrameRate.FULL), 3)
     assert [jpeg_size(frame) for frame in frames] == [(320, 240)] * 3
     numbers = [int(re.search(rb"frame=(\d+)", f)[1]) for f in frames]  # type: ignore[index]
@@ -129,6 +132,7 @@ async def check_videostream(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("videostream.asf")
 async def check_videostream_asf(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Stream ASF: the ASF header first, then data packets."""
     chunks = await take(client.videostream_asf(Resolution.QQVGA, FrameRate.FULL), 3)
     data = b"".join(chunks)
     assert all(chunks)
@@ -139,6 +143,7 @@ async def check_videostream_asf(client: FoscamCamera, cam: SimulatedCamera) -> N
 
 @covers("get_status.cgi")
 async def check_get_status(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Status fields (identity, alarm, UPnP, Wi-Fi, clock) parse into their types."""
     cam.trigger_alarm(SimAlarmStatus.MOTION)
     cam.state.status.upnp_status = 1
     cam.state.status.wifi_status = 1
@@ -164,6 +169,7 @@ async def check_get_status(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("get_camera_params.cgi")
 async def check_get_camera_params(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Image settings parse into their enums and values."""
     image = cam.state.settings.camera
     image.brightness, image.contrast, image.mode = 200, 5, 1
     params = await client.get_camera_params()
@@ -180,6 +186,7 @@ async def check_get_camera_params(client: FoscamCamera, cam: SimulatedCamera) ->
 
 @covers("decoder_control.cgi")
 async def check_decoder_control(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Pan/tilt commands, presets, mirrored moves and the IO output reach the motor."""
     ptz = cam.state.ptz
     start = len(cam.commands)
     await client.decoder_control(PtzCommand.CENTER)
@@ -207,6 +214,7 @@ async def check_decoder_control(client: FoscamCamera, cam: SimulatedCamera) -> N
 
 @covers("set_extra_io.cgi")
 async def check_set_extra_io(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Set and clear the extra IO bits."""
     await client.set_extra_io(0b1010_0101)
     assert cam.state.extra_io == 0xA5
     await client.set_extra_io(0)
@@ -215,6 +223,7 @@ async def check_set_extra_io(client: FoscamCamera, cam: SimulatedCamera) -> None
 
 @covers("camera_control.cgi")
 async def check_camera_control(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Orientation, brightness and resolution changes reach the camera."""
     await client.camera_control(CameraControlParam.FLIP, ImageOrientation.FLIP_MIRROR)
     await client.camera_control(CameraControlParam.BRIGHTNESS, 17)
     await client.camera_control(CameraControlParam.RESOLUTION, Resolution.QVGA)
@@ -227,6 +236,7 @@ async def check_camera_control(client: FoscamCamera, cam: SimulatedCamera) -> No
 
 @covers("comm_write.cgi")
 async def check_comm_write(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Bytes written to the serial port arrive with port and baud rate."""
     await client.comm_write(2, BaudRate.B19200, b"AT#&%+ \x01\r\n")
     assert cam.state.serial_writes[-1] == SerialWrite(2, 14, "AT#&%+ \x01\r\n")
 
@@ -236,6 +246,7 @@ async def check_comm_write(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("reboot.cgi")
 async def check_reboot(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Reboot: the camera boots once more and answers again afterwards."""
     before = cam.state.boot_count
     await rebooting(cam, client.reboot())
     assert cam.state.boot_count == before + 1
@@ -244,6 +255,7 @@ async def check_reboot(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("restore_factory.cgi")
 async def check_restore_factory(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Reset to factory: the default alias and settings come back."""
     settings = cam.state.settings
     settings.alias = "Temporary"
     settings.upnp.enable = 1
@@ -255,6 +267,7 @@ async def check_restore_factory(client: FoscamCamera, cam: SimulatedCamera) -> N
 
 @covers("get_params.cgi")
 async def check_get_params(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Every section of get_params (users, devices, network, mail, ...) parses."""
     s = cam.state.settings
     params = await client.get_params()
     assert (params.id, params.alias, params.sys_ver) == (
@@ -295,6 +308,7 @@ async def check_get_params(client: FoscamCamera, cam: SimulatedCamera) -> None:
 async def _check_upgrade(
     cam: SimulatedCamera, cgi: str, upload: Callable[[bytes], Awaitable[None]]
 ) -> None:
+    """Upload an image through the CGI and check the camera stored it unchanged."""
     image = bytes(range(256)) * 64 + b"\r\n--boundary--\r\n" + cgi.encode()
     await rebooting(cam, upload(image))
     assert cam.state.uploads[cgi] == image
@@ -302,6 +316,7 @@ async def _check_upgrade(
 
 @covers("upgrade_firmware.cgi")
 async def check_upgrade_firmware(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Upload firmware: it arrives byte for byte."""
     await _check_upgrade(
         cam,
         "upgrade_firmware.cgi",
@@ -311,11 +326,13 @@ async def check_upgrade_firmware(client: FoscamCamera, cam: SimulatedCamera) -> 
 
 @covers("upgrade_htmls.cgi")
 async def check_upgrade_htmls(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Upload the web UI: it arrives byte for byte."""
     await _check_upgrade(cam, "upgrade_htmls.cgi", client.upgrade_htmls)
 
 
 @covers("set_alias.cgi")
 async def check_set_alias(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Set a 20-byte alias: kept and reported by get_status."""
     assert len(ALIAS.encode()) == 20
     await client.set_alias(ALIAS)
     assert cam.state.alias == ALIAS
@@ -324,6 +341,7 @@ async def check_set_alias(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("set_datetime.cgi")
 async def check_set_datetime(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Clock settings are set; a partial set keeps the others."""
     await client.set_datetime(
         now=1_700_000_000,
         tz=18000,
@@ -348,6 +366,7 @@ async def check_set_datetime(client: FoscamCamera, cam: SimulatedCamera) -> None
 
 @covers("set_users.cgi")
 async def check_set_users(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Write a new user slot: the others are kept and the new login works."""
     before = {u.slot: u for u in (await client.get_params()).users}
     guest = User(5, "guest", USER_PASSWORD, Privilege.OPERATOR)
     await client.set_users([guest])
@@ -365,6 +384,7 @@ async def check_set_users(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("set_devices.cgi")
 async def check_set_devices(client: FoscamCamera, _cam: SimulatedCamera) -> None:
+    """Write a multi-device slot with awkward characters; the others are kept."""
     before = {d.slot: d for d in (await client.get_params()).devices}
     garage = Device(3, "Garage é", "cam-3.example", 8080, "viewer", "d&v #pw")
     await client.set_devices([garage])
@@ -377,6 +397,7 @@ async def check_set_devices(client: FoscamCamera, _cam: SimulatedCamera) -> None
 
 @covers("set_network.cgi")
 async def check_set_network(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Change the network: the full set is sent, address, mask, gateway, port kept."""
     before = await client.get_params()
     # The simulator rejects partial sets: success proves the full set was sent.
     await client.set_network(dns="127.0.0.53", dhcp_vendor="vendor #1 &")
@@ -393,6 +414,7 @@ async def check_set_network(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("set_wifi.cgi")
 async def check_set_wifi(client: FoscamCamera, _cam: SimulatedCamera) -> None:
+    """Wi-Fi settings with awkward characters are written; the WEP keys are kept."""
     before = (await client.get_params()).wifi
     assert before is not None
     await client.set_wifi(
@@ -422,6 +444,7 @@ async def check_set_wifi(client: FoscamCamera, _cam: SimulatedCamera) -> None:
 
 @covers("set_pppoe.cgi")
 async def check_set_pppoe(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """PPPoE settings with awkward characters are written."""
     await client.set_pppoe(
         enable=True, user="dsl#user", password="p&ss w%+", mail_ip=True
     )
@@ -436,6 +459,7 @@ async def check_set_pppoe(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("set_upnp.cgi")
 async def check_set_upnp(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """UPnP is switched on and off."""
     await client.set_upnp(True)
     assert (await client.get_params()).upnp_enable is True
     await client.set_upnp(False)
@@ -444,6 +468,7 @@ async def check_set_upnp(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("set_ddns.cgi")
 async def check_set_ddns(client: FoscamCamera, _cam: SimulatedCamera) -> None:
+    """DDNS settings are written, the proxy kept, and the host reported."""
     before = (await client.get_params()).ddns
     assert before is not None
     await client.set_ddns(
@@ -467,6 +492,7 @@ async def check_set_ddns(client: FoscamCamera, _cam: SimulatedCamera) -> None:
 
 @covers("set_ftp.cgi")
 async def check_set_ftp(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Every FTP setting round-trips, the password with awkward characters."""
     settings = {
         "svr": "ftp.example.org",
         "port": 2121,
@@ -488,6 +514,7 @@ async def check_set_ftp(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("set_mail.cgi")
 async def check_set_mail(client: FoscamCamera, _cam: SimulatedCamera) -> None:
+    """Mail settings are written; the unset receivers are kept."""
     before = (await client.get_params()).mail
     assert before is not None
     await client.set_mail(
@@ -517,6 +544,7 @@ async def check_set_mail(client: FoscamCamera, _cam: SimulatedCamera) -> None:
 
 @covers("set_msn.cgi")
 async def check_set_msn(client: FoscamCamera, _cam: SimulatedCamera) -> None:
+    """MSN settings are written; the unset friends come back empty."""
     await client.set_msn(
         user="msn@example.org",
         password="msn #&pw",
@@ -535,6 +563,7 @@ async def check_set_msn(client: FoscamCamera, _cam: SimulatedCamera) -> None:
 
 @covers("set_alarm.cgi")
 async def check_set_alarm(client: FoscamCamera, _cam: SimulatedCamera) -> None:
+    """Every alarm setting round-trips; a partial set keeps the rest."""
     schedule = WeekSchedule().with_slot(1, 32).with_slot(5, 95)
     settings = {
         "motion_armed": True,
@@ -564,6 +593,7 @@ async def check_set_alarm(client: FoscamCamera, _cam: SimulatedCamera) -> None:
 
 @covers("set_forbidden.cgi", "get_forbidden.cgi")
 async def check_forbidden(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Round-trip the forbidden schedule as unsigned 32-bit words, then clear it."""
     words = tuple(
         (0xFFFFFFFF, 0x80000000 >> day, day) for day in range(7)
     )  # unsigned 32-bit words survive
@@ -580,6 +610,7 @@ async def check_forbidden(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("set_misc.cgi", "get_misc.cgi")
 async def check_misc(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Misc settings are written; a partial set keeps the rest."""
     before = await client.get_misc()
     await client.set_misc(
         led_mode=LedMode.OFF,
@@ -604,6 +635,7 @@ async def check_misc(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("set_decoder.cgi")
 async def check_set_decoder(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Set the decoder baud rate: read back as its enum."""
     await client.set_decoder(BaudRate.B115200)
     assert (await client.get_params()).decoder_baud is BaudRate.B115200
     assert cam.state.settings.decoder.baud == 4098
@@ -611,6 +643,7 @@ async def check_set_decoder(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("wifi_scan.cgi", "get_wifi_scan_result.cgi")
 async def check_wifi_scan(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Scan Wi-Fi: networks listed, SSIDs with quotes and backslashes intact."""
     await client.wifi_scan()
     networks = await client.get_wifi_scan_result()
     assert networks == [
@@ -635,6 +668,7 @@ async def check_wifi_scan(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("get_log.cgi")
 async def check_get_log(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Read the camera's log: it ends with this access."""
     await client.check_user()  # the camera logs the access
     lines = await client.get_log()
     assert lines == cam.state.log
@@ -645,6 +679,7 @@ async def check_get_log(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("test_mail.cgi")
 async def check_test_mail(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Mail test results map to their enum; unknown codes stay raw ints."""
     for raw, expected in [
         (0, MailTestResult.SUCCEED),
         (13, MailTestResult.SERVER_NO_TLS),
@@ -658,6 +693,7 @@ async def check_test_mail(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("test_ftp.cgi")
 async def check_test_ftp(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """FTP test results map to their enum; unknown codes stay raw ints."""
     for raw, expected in [
         (0, FtpTestResult.SUCCEED),
         (-1, FtpTestResult.CANNOT_CONNECT),
@@ -673,6 +709,7 @@ async def check_test_ftp(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("backup_params.cgi", "restore_params.cgi")
 async def check_backup_restore(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Back up parameters: restoring brings back the changed alias and LED mode."""
     blob = await client.backup_params()
     assert isinstance(blob, bytes)
     assert blob.startswith(b"IPCAMPRM")
@@ -688,6 +725,7 @@ async def check_backup_restore(client: FoscamCamera, cam: SimulatedCamera) -> No
 
 @covers("set_factory_params.cgi")
 async def check_set_factory_params(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Upload factory parameters: no reboot."""
     data = b"FACTORY\x00" + bytes(range(256))
     boots = cam.state.boot_count
     await client.set_factory_params(data)
@@ -697,6 +735,7 @@ async def check_set_factory_params(client: FoscamCamera, cam: SimulatedCamera) -
 
 @covers("set_mac.cgi")
 async def check_set_mac(client: FoscamCamera, cam: SimulatedCamera) -> None:
+    """Set a MAC address in either notation: it becomes the camera's id."""
     await client.set_mac("00:12:A0:74:6F:01")
     assert cam.state.id == "0012A0746F01"
     assert (await client.get_status()).id == "0012A0746F01"
@@ -706,6 +745,7 @@ async def check_set_mac(client: FoscamCamera, cam: SimulatedCamera) -> None:
 
 @covers("set_factory_ddns.cgi", "get_factory_ddns.cgi", "restore_factory_ddns.cgi")
 async def check_factory_ddns(client: FoscamCamera, _cam: SimulatedCamera) -> None:
+    """Set and read factory DDNS; restoring it fills the DDNS settings."""
     values = {
         "service": DdnsService.ORAY,
         "user": "oray user",

@@ -165,12 +165,14 @@ async def test_status_without_id(admin: FoscamCamera) -> None:
 
 @with_camera(omit_fields=frozenset({"pri"}))
 async def test_check_user_without_privilege(admin: FoscamCamera) -> None:
+    """A check_user reply without a level is refused, naming the CGI."""
     with pytest.raises(FoscamResponseError, match=r"check_user\.cgi"):
         await admin.check_user()
 
 
 @with_camera(omit_fields=frozenset({"result"}))
 async def test_test_mail_without_result(admin: FoscamCamera) -> None:
+    """A test_mail reply without a result is refused, naming the CGI."""
     with pytest.raises(FoscamResponseError, match=r"test_mail\.cgi.*no result"):
         await admin.test_mail()
 
@@ -347,6 +349,7 @@ async def test_own_session_is_closed(cam: SimulatedCamera) -> None:
 async def test_injected_session_is_kept(
     make_client: ClientFactory, session: aiohttp.ClientSession
 ) -> None:
+    """A client given a session leaves it open; its repr names no password."""
     async with make_client() as client:
         await client.check_user()
     assert not session.closed

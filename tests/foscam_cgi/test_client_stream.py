@@ -81,6 +81,7 @@ async def test_resolutions(
     size: tuple[int, int],
     admin: FoscamCamera,
 ) -> None:
+    """Each resolution (or the camera's own) streams frames of its size."""
     frames = await take(admin.stream_frames(resolution, FrameRate.FULL), 2)
     assert [jpeg_size(frame) for frame in frames] == [size] * 2
 
@@ -163,6 +164,7 @@ async def test_cancellation_closes_upstream(
 async def test_break_closes_upstream(
     opener: StreamOpener, admin: FoscamCamera, cam: SimulatedCamera
 ) -> None:
+    """Leaving the loop early closes the camera connection."""
     assert await take(opener(admin), 3)
     await closed(cam)
 
@@ -247,6 +249,7 @@ async def test_foreign_streams(
     raw_camera: RawCamera,
     session: aiohttp.ClientSession,
 ) -> None:
+    """A stream that is not MJPEG/ASF, is cut short or missing raises the matching error."""
     raw_camera.replies[cgi] = reply
     client = FoscamCamera("127.0.0.1", raw_camera.port, session=session)
     stream = (

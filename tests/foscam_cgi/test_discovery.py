@@ -64,6 +64,7 @@ FRONT_DOOR = DiscoveredCamera(
 
 
 def test_build_search_request() -> None:
+    """The search request is the 27-byte MO_I probe of the protocol."""
     request = build_search_request()
     assert len(request) == 27
     assert request[:4] == b"MO_I"
@@ -73,10 +74,12 @@ def test_build_search_request() -> None:
 
 
 def test_parse_search_reply() -> None:
+    """A camera's search reply parses into its id, alias, address and versions."""
     assert parse_search_reply(make_reply()) == FRONT_DOOR
 
 
 def test_parse_odd_texts() -> None:
+    """Texts padded with junk, Latin-1 or full-length UTF-8 aliases parse."""
     camera = parse_search_reply(
         make_reply(b"00626E4A0001\0junk", b"Caf\xe9", port=80, dhcp=0)
     )
@@ -104,10 +107,12 @@ def test_parse_odd_texts() -> None:
     ],
 )
 def test_foreign_datagrams_ignored(data: bytes) -> None:
+    """Probes, HD-model replies and truncated or foreign datagrams are ignored."""
     assert parse_search_reply(data) is None
 
 
 def test_protocol_callback() -> None:
+    """The protocol reports each camera reply, ignoring junk and errors."""
     seen: list[DiscoveredCamera] = []
     protocol = DiscoveryProtocol(seen.append)
     protocol.datagram_received(b"junk", ("127.0.0.1", 1))
@@ -137,6 +142,7 @@ class _Responder(asyncio.DatagramProtocol):
 
 @pytest.mark.usefixtures("socket_enabled")
 async def test_discover_on_loopback() -> None:
+    """Discovery sends one probe and lists each camera once, skipping junk."""
     garage = make_reply(b"00626E4A0002", b"Garage", port=81)
     responder = _Responder(
         [make_reply(), b"x" * 121, make_reply(), garage, make_reply(alias=b"Again")]
@@ -157,6 +163,7 @@ async def test_discover_on_loopback() -> None:
 @pytest.mark.usefixtures("socket_enabled")
 async def test_discover_nobody_answers() -> None:
     # An unused loopback port: ICMP port unreachable is ignored.
+    """Without answers discovery returns nothing after its timeout."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -181,6 +188,7 @@ class _CapturingTransport(asyncio.DatagramTransport):
 
 
 async def test_discover_default_is_broadcast(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default target is the broadcast address; named targets bind locally."""
     loop = asyncio.get_running_loop()
     calls: list[dict[str, Any]] = []
     transports: list[_CapturingTransport] = []
@@ -215,6 +223,7 @@ async def test_discover_default_is_broadcast(monkeypatch: pytest.MonkeyPatch) ->
 async def test_discover_socket_error(
     monkeypatch: pytest.MonkeyPatch, error: OSError
 ) -> None:
+    """A socket that cannot be opened raises FoscamConnectionError with the address."""
     async def failing_endpoint(*args: Any, **kwargs: Any) -> Any:
         raise error
 

@@ -102,6 +102,7 @@ var alarm_msn=0;
 
 
 def test_params() -> None:
+    """get_params parses users, devices, Wi-Fi, mail and alarm; raw odd values are kept."""
     params = Params.from_vars(parse_vars(PARAMS_BODY))
     assert params.id == "00626E4A0001"
     assert params.ntp_enable is True
@@ -137,6 +138,7 @@ def test_params() -> None:
 
 
 def test_secrets_not_in_repr() -> None:
+    """No password or key of any model shows in its repr."""
     params = Params.from_vars(parse_vars(PARAMS_BODY))
     text = repr(params)
     assert "Front door" in text
@@ -150,6 +152,7 @@ def test_secrets_not_in_repr() -> None:
 
 
 def test_alarm_ioint_level_spelling() -> None:
+    """The firmware's alarm_ioint_level spelling fills ioin_level."""
     params = Params.from_vars({"alarm_ioint_level": 1})
     assert params.alarm is not None
     assert params.alarm.ioin_level == 1
@@ -157,6 +160,7 @@ def test_alarm_ioint_level_spelling() -> None:
 
 
 def test_status() -> None:
+    """get_status values parse into enums, offset and camera time; unknown codes stay raw."""
     status = Status.from_vars(
         {
             "id": "00626E4A0001",
@@ -181,6 +185,7 @@ def test_status() -> None:
 
 
 def test_status_time_edge_cases() -> None:
+    """An impossible clock gives no camera time; a numeric id becomes text."""
     status = Status.from_vars({"id": 123, "now": 10**20})
     assert status.id == "123"
     assert status.camera_time is None
@@ -189,11 +194,13 @@ def test_status_time_edge_cases() -> None:
 
 
 def test_status_without_id_is_not_supported() -> None:
+    """A status without an id is not a Foscam MJPEG camera."""
     with pytest.raises(FoscamNotSupportedError):
         Status.from_vars({"alias": "x"})
 
 
 def test_check_user_drops_password() -> None:
+    """check_user keeps the user and level but drops the echoed password."""
     result = CheckUserResult.from_vars({"user": "admin", "pwd": "s3cret", "pri": 3})
     assert result.user == "admin"
     assert result.privilege is Privilege.ADMINISTRATOR
@@ -205,6 +212,7 @@ def test_check_user_drops_password() -> None:
 
 
 def test_camera_params_and_misc() -> None:
+    """Camera params and misc settings parse into their enums and values."""
     params = CameraParams.from_vars(
         {"resolution": 32, "brightness": 96, "contrast": 4, "mode": 2, "flip": 3}
     )
@@ -221,6 +229,7 @@ def test_camera_params_and_misc() -> None:
 
 
 def test_forbidden() -> None:
+    """The forbidden schedule parses; absent fields give an empty schedule."""
     forbidden = ForbiddenSchedule.from_vars({"schedule_enable": 1, "schedule_sat_2": 1})
     assert forbidden.enabled is True
     assert forbidden.schedule.is_set(6, 64)
@@ -230,6 +239,7 @@ def test_forbidden() -> None:
 
 
 def test_factory_ddns() -> None:
+    """Factory DDNS parses its service and host."""
     ddns = FactoryDdns.from_vars(
         {"factory_ddns_service": 14, "factory_ddns_host": "x.9299.org"}
     )
@@ -238,6 +248,7 @@ def test_factory_ddns() -> None:
 
 
 def test_wifi_networks() -> None:
+    """Scan results parse by index, capped by ap_number, missing fields None."""
     values: dict[str, Value] = {
         "ap_bssid": ["a", "b", "c"],
         "ap_ssid": ["one", "two"],
@@ -256,6 +267,7 @@ def test_wifi_networks() -> None:
 
 
 def test_week_schedule() -> None:
+    """Week schedule slots set, clear and round-trip; bad slots and words are refused."""
     schedule = WeekSchedule().with_slot(1, 33)
     assert schedule.is_set(1, 33)
     assert not schedule.is_set(1, 32)
@@ -291,12 +303,14 @@ def test_week_schedule() -> None:
 def test_converters(
     value: Value | None, as_int: int | None, as_str: str | None, as_bool: bool | None
 ) -> None:
+    """Each converter turns a raw value into its type or None."""
     assert to_int(value) == as_int
     assert to_str(value) == as_str
     assert to_bool(value) == as_bool
 
 
 def test_enums() -> None:
+    """Enum helpers: user levels, sizes, frame rates, orientation and FTP codes."""
     assert Privilege.from_user_level(0) is Privilege.VISITOR
     assert Privilege.ADMINISTRATOR.user_level == 2
     with pytest.raises(ValueError):  # noqa: PT011
@@ -314,6 +328,7 @@ def test_enums() -> None:
 
 
 def test_presets() -> None:
+    """Preset numbers 1-16 map to their commands; others are refused."""
     assert preset_set_command(1) == 30
     assert preset_go_command(1) == 31
     assert preset_set_command(16) == 60
@@ -324,6 +339,7 @@ def test_presets() -> None:
 
 
 def test_cgi_table() -> None:
+    """The privilege table lists the 45 CGIs with their levels."""
     assert len(CGI_PRIVILEGE) == 45
     assert CGI_PRIVILEGE["get_status.cgi"] is None
     assert CGI_PRIVILEGE["decoder_control.cgi"] is Privilege.OPERATOR
@@ -378,6 +394,7 @@ def test_wifi_network_mode() -> None:
 
 
 def test_exception_messages() -> None:
+    """Error messages name the CGI, the host and the reason or level."""
     err = FoscamPrivilegeError("get_params.cgi", Privilege.ADMINISTRATOR, "h:81")
     assert str(err) == "get_params.cgi on h:81: needs administrator privilege"
     assert (err.cgi, err.required) == ("get_params.cgi", Privilege.ADMINISTRATOR)

@@ -43,6 +43,7 @@ var ap_number=2;
 
 
 def test_status_body() -> None:
+    """A get_status body parses into its numbers and strings; unknown fields are kept."""
     values = parse_vars(STATUS_BODY)
     assert values["id"] == "00626E4A0001"
     assert values["now"] == 1195552193
@@ -52,6 +53,7 @@ def test_status_body() -> None:
 
 
 def test_arrays() -> None:
+    """Array element assignments of a Wi-Fi scan build lists in index order."""
     values = parse_vars(WIFI_SCAN_BODY)
     assert values["ap_ssid"] == ["ZXDSL531BII-BE2153", "Calvin&Cici"]
     assert values["ap_security"] == [0, 1]
@@ -92,10 +94,12 @@ def test_arrays() -> None:
     ],
 )
 def test_lenient_lines(body: bytes, expected: dict[str, Value]) -> None:
+    """Quotes, escapes, spacing and broken lines parse like the firmware's JavaScript."""
     assert parse_vars(body) == expected
 
 
 def test_log_text_keeps_escaped_newlines() -> None:
+    """Escaped newlines in the log text become real newlines."""
     body = (
         b"var log_text='Mon, 2009-08-03 19:53:04 admin 192.168.0.16 access\\nTue x\\n';"
     )
@@ -105,20 +109,24 @@ def test_log_text_keeps_escaped_newlines() -> None:
 
 
 def test_non_utf8_falls_back_to_latin1() -> None:
+    """A body that is not UTF-8 is read as Latin-1."""
     assert parse_vars(b"var alias='Caf\xe9';") == {"alias": "Caf\u00e9"}
     assert parse_vars("var alias='Café';".encode()) == {"alias": "Caf\u00e9"}
 
 
 def test_bom_is_ignored() -> None:
+    """A leading byte order mark is ignored."""
     assert parse_vars(b"\xef\xbb\xbfvar a=1;") == {"a": 1}
 
 
 def test_long_digit_runs_stay_text() -> None:
+    """A huge run of digits stays text instead of a slow int."""
     digits = "9" * 5000
     assert parse_vars(f"var a={digits};".encode()) == {"a": digits}
 
 
 def test_array_semantics() -> None:
+    """Sparse, redeclared and overwritten arrays end up as the firmware's script would."""
     body = b"""c[2]='two';
 c[0]='zero';
 var d=new Array();
@@ -134,11 +142,13 @@ g[0]=new Array();
 
 
 def test_duplicate_keys_last_wins() -> None:
+    """A repeated variable takes its last value."""
     assert parse_vars(b"var a=1;\nvar a=2;") == {"a": 2}
 
 
 @pytest.mark.parametrize("body", [b"", b"  \n\r\n\t"])
 def test_blank_body(body: bytes) -> None:
+    """A blank body parses to no values."""
     assert parse_vars(body) == {}
 
 
@@ -154,17 +164,20 @@ def test_blank_body(body: bytes) -> None:
     ],
 )
 def test_nothing_parses(body: bytes) -> None:
+    """A body without any assignment is refused."""
     with pytest.raises(FoscamResponseError):
         parse_vars(body)
 
 
 def test_oversize() -> None:
+    """A body over the size limit is refused; one at the limit parses."""
     with pytest.raises(FoscamResponseError, match="exceeds"):
         parse_vars(b"var a=1;" * 10, max_size=20)
     assert parse_vars(b"var a=1;", max_size=8) == {"a": 1}
 
 
 def test_format_vars() -> None:
+    """Values are written as the firmware writes them, with escapes and arrays."""
     body = format_vars({"a": 1, "b": "it's\n\x01\\\u00e9", "c": ["x", 2], "d": []})
     assert body == (
         b"var a=1;\n"
@@ -175,11 +188,13 @@ def test_format_vars() -> None:
 
 
 def test_format_vars_escapes_lone_surrogates() -> None:
+    """A lone surrogate is written as an escape."""
     assert format_vars({"a": "\ud800"}) == b"var a='\\ud800';\n"
 
 
 @pytest.mark.parametrize("name", ["", "1a", "a b", "a-b", "a[0]"])
 def test_format_vars_rejects_bad_names(name: str) -> None:
+    """Names that are not JavaScript identifiers are refused."""
     with pytest.raises(ValueError, match="variable name"):
         format_vars({name: 1})
 
@@ -224,6 +239,7 @@ GRAMMAR_BYTES = st.lists(FRAGMENTS | st.binary(max_size=4), max_size=40).map(b""
 @settings(max_examples=400, deadline=None)
 @given(st.binary(max_size=2048) | GRAMMAR_BYTES)
 def test_arbitrary_bytes_never_raise_anything_else(body: bytes) -> None:
+    """Any bytes parse into names and values or raise FoscamResponseError."""
     try:
         values = parse_vars(body, max_size=1024)
     except FoscamResponseError:
@@ -236,4 +252,5 @@ def test_arbitrary_bytes_never_raise_anything_else(body: bytes) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(NAMES, VALUES, max_size=12))
 def test_round_trip(values: dict[str, Value]) -> None:
+    """Whatever format_vars writes, parse_vars reads back unchanged."""
     assert parse_vars(format_vars(values)) == values

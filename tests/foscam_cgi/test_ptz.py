@@ -31,6 +31,7 @@ def _expected(direction: Direction, flip: bool, swap_lr: bool) -> PtzCommand:
 def test_full_table(
     orientation: ImageOrientation, pan_reversed: bool, direction: Direction
 ) -> None:
+    """Every direction, orientation and motor setting gives the command the web UI sends."""
     expected = _expected(
         direction, orientation.flipped, orientation.mirrored != pan_reversed
     )
@@ -60,16 +61,19 @@ def test_full_table(
 def test_spot_checks(
     direction: Direction, orientation: int, pan_reversed: bool, command: int
 ) -> None:
+    """Hand-picked cases match the commands the web UI sends."""
     assert (
         direction_command(direction, orientation, pan_reversed=pan_reversed) == command
     )
 
 
 def test_accepts_plain_strings_and_extra_bits() -> None:
+    """Plain strings work and unknown orientation bits are ignored."""
     assert direction_command("left", 6) is PtzCommand.RIGHT  # type: ignore[arg-type]
     assert direction_command(Direction.RIGHT) is PtzCommand.RIGHT
 
 
 def test_rejects_unknown_direction() -> None:
+    """An unknown direction is refused."""
     with pytest.raises(ValueError, match="sideways"):
         direction_command("sideways")  # type: ignore[arg-type]

@@ -319,4 +319,5 @@ async def test_reply_with_content_length(
 
 
 def test_connection_type_is_exported() -> None:
+    """MjpegConnection is exported as an asyncio buffered protocol."""
     assert issubclass(MjpegConnection, asyncio.BufferedProtocol)
