@@ -9,6 +9,8 @@ starts (one camera, then a dashboard opened at once).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+import functools
 import itertools
 import time
 from typing import Final
@@ -309,35 +311,30 @@ async def run_streaming(ctx: Context) -> None:
         results.direct = await direct_reference(ctx, sim)
         ctx.frame_bytes = results.direct.summary.frame_bytes_mean or ctx.frame_bytes
         for index, count in enumerate(plan.viewer_counts):
-            order = (foscam, mjpeg) if index % 2 == 0 else (mjpeg, foscam)
-            for camera in order:
-                note_load(ctx, f"{camera.integration} N={count}")
-                phase = await stream_phase(ctx, ha, sim, camera, count)
-                results.phases.append(phase)
-                log(
-                    f"{camera.integration:>12} N={count:<3} upstream="
-                    f"{phase.upstream_streams_max} fps={phase.summary.fps_per_viewer_mean}"
-                    f" cpu={phase.cpu.ha_core_pct:.2f}%"
-                    f" {phase.ha_cpu_us_per_viewer_frame} us/frame"
-                    f" ttff p95={phase.ttff_p95_ms} ms"
-                )
-        for camera in (foscam, mjpeg):
-            note_load(ctx, f"{camera.integration} stills")
-            stills = await stills_phase(ctx, ha, sim, camera)
-            results.stills.append(stills)
-            log(
-                f"{camera.integration:>12} stills: camera requests="
-                f"{stills.camera_image_requests} p50={stills.latency_p50_ms} ms"
+            await _each_camera(
+                ctx,
+                (foscam, mjpeg) if index % 2 == 0 else (mjpeg, foscam),
+                f"N={count}",
+                functools.partial(stream_phase, ctx, ha, sim, count=count),
+                _describe_stream,
+                results.phases,
             )
-        for camera in (foscam, mjpeg):
-            note_load(ctx, f"{camera.integration} slow viewer")
-            slow = await slow_phase(ctx, ha, sim, camera)
-            results.slow_viewer.append(slow)
-            log(
-                f"{camera.integration:>12} slow viewer: others min fps="
-                f"{slow.others_fps_min} slow behind={slow.slow_frames_behind_p50}"
-                f" rss {slow.rss_start_mb}->{slow.rss_end_mb} MB"
-            )
+        await _each_camera(
+            ctx,
+            (foscam, mjpeg),
+            "stills",
+            functools.partial(stills_phase, ctx, ha, sim),
+            _describe_stills,
+            results.stills,
+        )
+        await _each_camera(
+            ctx,
+            (foscam, mjpeg),
+            "slow viewer",
+            functools.partial(slow_phase, ctx, ha, sim),
+            _describe_slow,
+            results.slow_viewer,
+        )
         results.hub_stats = (
             (await ha.diagnostics(foscam.entry_id)).get("data", {}).get("stream_hub")
         )
@@ -354,6 +351,47 @@ async def run_streaming(ctx: Context) -> None:
         if ha is not None:
             await ha.stop()
         await sim.stop()
+
+
+async def _each_camera[T](
+    ctx: Context,
+    cameras: Iterable[Camera],
+    label: str,
+    measure: Callable[[Camera], Awaitable[T]],
+    describe: Callable[[T], str],
+    into: list[T],
+) -> None:
+    """Measure one phase per camera in turn, keep each result, and log it."""
+    for camera in cameras:
+        note_load(ctx, f"{camera.integration} {label}")
+        result = await measure(camera)
+        into.append(result)
+        log(f"{camera.integration:>12} {describe(result)}")
+
+
+def _describe_stream(phase: StreamPhase) -> str:
+    return (
+        f"N={phase.viewers:<3} upstream="
+        f"{phase.upstream_streams_max} fps={phase.summary.fps_per_viewer_mean}"
+        f" cpu={phase.cpu.ha_core_pct:.2f}%"
+        f" {phase.ha_cpu_us_per_viewer_frame} us/frame"
+        f" ttff p95={phase.ttff_p95_ms} ms"
+    )
+
+
+def _describe_stills(stills: StillsResult) -> str:
+    return (
+        f"stills: camera requests="
+        f"{stills.camera_image_requests} p50={stills.latency_p50_ms} ms"
+    )
+
+
+def _describe_slow(slow: SlowViewerResult) -> str:
+    return (
+        f"slow viewer: others min fps="
+        f"{slow.others_fps_min} slow behind={slow.slow_frames_behind_p50}"
+        f" rss {slow.rss_start_mb}->{slow.rss_end_mb} MB"
+    )
 
 
 async def run_cold_starts(
