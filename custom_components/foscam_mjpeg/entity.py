@@ -12,6 +12,7 @@ from homeassistant.helpers.device_registry import (
     format_mac,
 )
 from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
@@ -143,3 +144,37 @@ class FoscamEntity(CoordinatorEntity[FoscamCoordinator]):
             not self._unavailable_without_value
             or description.reports_value(self.coordinator.data)
         )
+
+
+class FoscamSettingEntity(FoscamEntity, RestoreEntity):
+    """A setting the user writes; unavailable while the camera does not report it.
+
+    A setting the camera cannot report at all (no `value_fn`) shows the value
+    set last, kept across restarts.
+    """
+
+    _unavailable_without_value = True
+
+    @property
+    def unreported(self) -> bool:
+        """Whether the camera cannot report this setting."""
+        description = self.entity_description
+        assert isinstance(description, FoscamEntityDescription)
+        return description.value_fn is None
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the value set last, for a setting the camera cannot report."""
+        await super().async_added_to_hass()
+        if self.unreported and (state := await self.async_get_last_state()):
+            self._remember(state.state)
+
+    def _remember(self, state: str) -> None:
+        """Show `state` as the value set last (ignored if not a valid state)."""
+        raise NotImplementedError
+
+    async def async_write_setting(self, call: Awaitable[object], state: str) -> None:
+        """Write the setting; re-read the settings, or remember an unreported one."""
+        await self.async_camera_write(call, refresh=not self.unreported)
+        if self.unreported:
+            self._remember(state)
+            self.async_write_ha_state()

@@ -10,12 +10,15 @@ from homeassistant.components.select import SelectEntity, SelectEntityDescriptio
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.restore_state import RestoreEntity
 
 from .const import RESOLUTION_OPTIONS
 from .coordinator import FoscamCoordinator, FoscamData
 from .data import FoscamConfigEntry
-from .entity import FoscamEntity, FoscamEntityDescription, supported_entities
+from .entity import (
+    FoscamEntityDescription,
+    FoscamSettingEntity,
+    supported_entities,
+)
 from .foscam_cgi import (
     PRESET_COUNT,
     CameraControlParam,
@@ -138,11 +141,10 @@ async def async_setup_entry(
     async_add_entities(supported_entities(entry, FoscamSelect, SELECTS))
 
 
-class FoscamSelect(FoscamEntity, SelectEntity, RestoreEntity):
+class FoscamSelect(FoscamSettingEntity, SelectEntity):
     """A select of the camera: its setting, or the option chosen last."""
 
     entity_description: FoscamSelectEntityDescription
-    _unavailable_without_value = True
     _attr_current_option = None
 
     def __init__(
@@ -154,19 +156,9 @@ class FoscamSelect(FoscamEntity, SelectEntity, RestoreEntity):
         super().__init__(coordinator, description)
         self._attr_options = list(description.codes)
 
-    async def async_added_to_hass(self) -> None:
-        """Restore the option chosen last, for a value the camera cannot report."""
-        await super().async_added_to_hass()
-        if (
-            self.entity_description.value_fn is None
-            and (state := await self.async_get_last_state())
-            and state.state in self.options
-        ):
-            self._attr_current_option = state.state
-
     @property
     def current_option(self) -> str | None:
-        """The option of the camera's value (None for a code outside the table).
+        """Return the option of the camera's value (None for an unknown code).
 
         For a value the camera cannot report: the option chosen last.
         """
@@ -176,14 +168,14 @@ class FoscamSelect(FoscamEntity, SelectEntity, RestoreEntity):
         codes = self.entity_description.codes
         return next((option for option in codes if codes[option] == value), None)
 
+    def _remember(self, state: str) -> None:
+        if state in self.options:
+            self._attr_current_option = state
+
     async def async_select_option(self, option: str) -> None:
-        """Write the option; re-read the settings, or remember an unreported one."""
+        """Write the option."""
         description = self.entity_description
-        reported = description.value_fn is not None
-        await self.async_camera_write(
+        await self.async_write_setting(
             description.set_fn(self.coordinator.client, description.codes[option]),
-            refresh=reported,
+            option,
         )
-        if not reported:
-            self._attr_current_option = option
-            self.async_write_ha_state()

@@ -10,11 +10,14 @@ from homeassistant.components.switch import SwitchEntity, SwitchEntityDescriptio
 from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.restore_state import RestoreEntity
 
-from .coordinator import FoscamCoordinator, FoscamData
+from .coordinator import FoscamData
 from .data import FoscamConfigEntry
-from .entity import FoscamEntity, FoscamEntityDescription, supported_entities
+from .entity import (
+    FoscamEntityDescription,
+    FoscamSettingEntity,
+    supported_entities,
+)
 from .foscam_cgi import AlarmParams, AlarmSettings, FoscamCamera, Params
 
 # The protocol client serialises the requests to the camera itself.
@@ -130,37 +133,26 @@ async def async_setup_entry(
     async_add_entities(supported_entities(entry, FoscamSwitch, SWITCHES))
 
 
-class FoscamSwitch(FoscamEntity, SwitchEntity, RestoreEntity):
+class FoscamSwitch(FoscamSettingEntity, SwitchEntity):
     """A switch of the camera: its setting, or the state last set (assumed)."""
 
     entity_description: FoscamSwitchEntityDescription
-    _unavailable_without_value = True
 
-    def __init__(
-        self,
-        coordinator: FoscamCoordinator,
-        description: FoscamSwitchEntityDescription,
-    ) -> None:
-        """Initialise from the description."""
-        super().__init__(coordinator, description)
-        self._attr_assumed_state = description.value_fn is None
-
-    async def async_added_to_hass(self) -> None:
-        """Restore the state last set, for a switch the camera cannot report."""
-        await super().async_added_to_hass()
-        if (
-            self.assumed_state
-            and (state := await self.async_get_last_state())
-            and state.state in (STATE_ON, STATE_OFF)
-        ):
-            self._attr_is_on = state.state == STATE_ON
+    @property
+    def assumed_state(self) -> bool:
+        """Return whether the state is the one set last (the camera cannot tell)."""
+        return self.unreported
 
     @property
     def is_on(self) -> bool | None:
-        """The camera's setting, or the state last set."""
+        """Return the camera's setting, or the state last set."""
         if (value_fn := self.entity_description.value_fn) is None:
             return self._attr_is_on
         return value_fn(self.coordinator.data)
+
+    def _remember(self, state: str) -> None:
+        if state in (STATE_ON, STATE_OFF):
+            self._attr_is_on = state == STATE_ON
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn the setting on."""
@@ -171,11 +163,7 @@ class FoscamSwitch(FoscamEntity, SwitchEntity, RestoreEntity):
         await self._async_set(False)
 
     async def _async_set(self, on: bool) -> None:
-        # A setting the camera reports is re-read; an assumed one is kept as set.
-        await self.async_camera_write(
+        await self.async_write_setting(
             self.entity_description.set_fn(self.coordinator.client, on),
-            refresh=not self.assumed_state,
+            STATE_ON if on else STATE_OFF,
         )
-        if self.assumed_state:
-            self._attr_is_on = on
-            self.async_write_ha_state()
