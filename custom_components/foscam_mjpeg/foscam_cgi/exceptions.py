@@ -29,26 +29,31 @@ class FoscamAuthenticationError(FoscamError):
     """HTTP 401 that the known privilege does not explain: wrong credentials."""
 
 
-class FoscamPrivilegeError(FoscamError):
+class _CgiError(FoscamError):
+    """An error that names its CGI: ``cgi on host:port: detail``."""
+
+    def __init__(self, cgi: str, where: str, detail: str) -> None:
+        """Remember the CGI; ``where`` (``host:port``) may be empty."""
+        self.cgi = cgi
+        super().__init__(f"{cgi} on {where}: {detail}" if where else f"{cgi}: {detail}")
+
+
+class FoscamPrivilegeError(_CgiError):
     """HTTP 401 on a CGI that needs more than the account's privilege."""
 
     def __init__(self, cgi: str, required: Privilege, where: str = "") -> None:
         """Remember the CGI and the privilege it needs."""
-        self.cgi = cgi
         self.required = required
-        prefix = f"{cgi} on {where}" if where else cgi
-        super().__init__(f"{prefix}: needs {required.name.lower()} privilege")
+        super().__init__(cgi, where, f"needs {required.name.lower()} privilege")
 
 
-class FoscamCommandError(FoscamError):
+class FoscamCommandError(_CgiError):
     """HTTP 200 with an ``error: ...`` body (e.g. ``error: illegal params.``)."""
 
     def __init__(self, cgi: str, reason: str, where: str = "") -> None:
         """Remember the CGI and the camera's reason text."""
-        self.cgi = cgi
         self.reason = reason
-        prefix = f"{cgi} on {where}" if where else cgi
-        super().__init__(f"{prefix}: error: {reason}")
+        super().__init__(cgi, where, f"error: {reason}")
 
 
 class FoscamResponseError(FoscamError):
