@@ -8,21 +8,25 @@ from typing import Final
 
 
 class Privilege(IntEnum):
-    """Login privilege on the ``check_user.cgi`` ``pri`` scale."""
+    """Login privilege; the value is the ``pri`` that ``check_user.cgi`` reports.
+
+    The firmware stores an account one lower: ``userN_pri`` 0..2 (get_params,
+    set_users).
+    """
 
     VISITOR = 1
     OPERATOR = 2
     ADMINISTRATOR = 3
 
-    @classmethod
-    def from_user_level(cls, level: int) -> Privilege:
-        """Convert the 0/1/2 scale of ``get_params.cgi`` ``userN_pri``."""
-        return cls(level + 1)
-
     @property
     def user_level(self) -> int:
-        """The 0/1/2 scale of ``get_params.cgi`` ``userN_pri``."""
-        return self.value - 1
+        """The stored ``userN_pri`` of this privilege."""
+        return self - 1
+
+    @classmethod
+    def from_user_level(cls, level: int) -> Privilege:
+        """Convert a stored ``userN_pri``; ValueError outside 0..2."""
+        return cls(level + 1)
 
 
 class AlarmStatus(IntEnum):
@@ -32,16 +36,6 @@ class AlarmStatus(IntEnum):
     MOTION = 1
     INPUT = 2
     SOUND = 3
-
-
-class StreamMode(StrEnum):
-    """How ``videostream.cgi`` frames its parts (hostile variants for client tests)."""
-
-    NORMAL = "normal"
-    NO_CONTENT_LENGTH = "no_content_length"  # boundary search needed
-    BARE_LF = "bare_lf"  # LF instead of CRLF in part headers
-    EXTRA_CRLF = "extra_crlf"  # blank lines between parts
-    GARBAGE = "garbage"  # random bytes instead of parts
 
 
 RESOLUTION_SIZES: Final[Mapping[int, tuple[int, int]]] = {
@@ -87,3 +81,16 @@ DEVICE_SLOTS: Final = range(2, 10)  # dev2..dev9: more than the document lists
 PRESET_COUNT: Final = 16
 # The vendor's search: a probe to this UDP port, answered to the sender.
 DISCOVERY_PORT: Final = 10000
+
+
+# --- the simulator's own ----------------------------------------------------
+
+
+class StreamMode(StrEnum):
+    """How ``videostream.cgi`` frames its parts (hostile variants for client tests)."""
+
+    NORMAL = "normal"
+    NO_CONTENT_LENGTH = "no_content_length"  # boundary search needed
+    BARE_LF = "bare_lf"  # LF instead of CRLF in part headers
+    EXTRA_CRLF = "extra_crlf"  # blank lines between parts
+    GARBAGE = "garbage"  # random bytes instead of parts
