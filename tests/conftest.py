@@ -64,7 +64,7 @@ def deprecation_guard() -> Generator[DeprecationReports]:
 
 @pytest.fixture(autouse=True)
 async def enable_event_loop_debug() -> None:
-    """The newest test plugin's version of this fixture, on every release.
+    """Turn on asyncio debug as the newest test plugin's fixture does, on every release.
 
     The floor's plugin asks asyncio.get_event_loop(), which fails on Python 3.14
     after a synchronous test ran asyncio.run() (the hypothesis properties do).
@@ -101,14 +101,14 @@ async def simulator(socket_enabled: None) -> AsyncGenerator[Simulator]:
 
 @pytest.fixture
 def sim_camera(simulator: Simulator) -> SimulatedCamera:
-    """The simulated camera."""
+    """Return the simulated camera."""
     return simulator.cameras[0]
 
 
 def entry_for(
     camera: SimulatedCamera, privilege: Privilege = Privilege.ADMINISTRATOR
 ) -> MockConfigEntry:
-    """A config entry for a simulated camera, logged in at the given level."""
+    """Return a config entry for a simulated camera, logged in at the given level."""
     username, password = USERS[privilege]
     return MockConfigEntry(
         domain=DOMAIN,
@@ -126,7 +126,7 @@ def entry_for(
 
 @pytest.fixture
 def config_entry(sim_camera: SimulatedCamera) -> MockConfigEntry:
-    """A config entry for the administrator of the simulated camera."""
+    """Return a config entry for the administrator of the simulated camera."""
     return entry_for(sim_camera)
 
 
@@ -142,7 +142,7 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfig
 async def init_integration(
     hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> MockConfigEntry:
-    """The administrator entry, set up."""
+    """Set up the administrator entry and return it."""
     return await setup_entry(hass, config_entry)
 
 
@@ -296,7 +296,7 @@ async def async_poll(
 def entity_id(
     entity_registry: er.EntityRegistry, domain: str, camera: SimulatedCamera, key: str
 ) -> str:
-    """The entity id of an entity of the camera by its key."""
+    """Return the entity id of an entity of the camera by its key."""
     unique_id = f"{entry_for(camera).unique_id}_{key}"
     found = entity_registry.async_get_entity_id(domain, "foscam_mjpeg", unique_id)
     assert found is not None, (domain, key)
@@ -304,14 +304,14 @@ def entity_id(
 
 
 def camera_device(hass: HomeAssistant, entry: MockConfigEntry) -> dr.DeviceEntry:
-    """The device of a config entry's camera (one per entry, keyed by its MAC)."""
+    """Return the device of a config entry's camera (one per entry, keyed by MAC)."""
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
     assert [device.identifiers for device in devices] == [{(DOMAIN, entry.unique_id)}]
     return devices[0]
 
 
 def state_of(hass: HomeAssistant, entity: str) -> str:
-    """The state string of an entity that must exist."""
+    """Return the state string of an entity that must exist."""
     state = hass.states.get(entity)
     assert state is not None, entity
     return state.state

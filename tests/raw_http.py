@@ -10,7 +10,7 @@ def http(
     content_type: str = "text/plain",
     length: int | None = -1,
 ) -> bytes:
-    """A raw reply; ``length`` -1: the body's, None: no header (read to EOF)."""
+    """Build a raw reply; ``length`` -1: the body's, None: no header (read to EOF)."""
     head = [f"HTTP/1.1 {status}", f"Content-Type: {content_type}", "Connection: close"]
     if length is not None:
         head.append(f"Content-Length: {len(body) if length < 0 else length}")

@@ -81,7 +81,7 @@ def test_blueprint_is_valid() -> None:
 
 
 def jpegs(folder: Path) -> dict[str, tuple[int, bytes]]:
-    """The snapshots saved so far: name → (modification time, content)."""
+    """Return the snapshots saved so far: name → (modification time, content)."""
     return {
         path.name: (path.stat().st_mtime_ns, path.read_bytes())
         for path in sorted(folder.glob("*.jpg"))

@@ -64,14 +64,14 @@ def set_up(hass: HomeAssistant, sim_camera: SimulatedCamera) -> SetUp:
 
 
 def camera_state(hass: HomeAssistant) -> State:
-    """The camera entity's state."""
+    """Return the camera entity's state."""
     state = hass.states.get(ENTITY_ID)
     assert state is not None
     return state
 
 
 def hub_of(entry: MockConfigEntry) -> StreamHub:
-    """The entry's stream hub."""
+    """Return the entry's stream hub."""
     hub: StreamHub = entry.runtime_data.hub
     return hub
 

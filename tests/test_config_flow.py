@@ -89,7 +89,7 @@ def mock_setup_entry() -> Generator[AsyncMock]:
 
 @pytest.fixture
 async def hd_camera(socket_enabled: None) -> AsyncGenerator[tuple[str, int]]:
-    """An HTTP server answering like an HD Foscam: 404 + HTML on CGI v1.x paths."""
+    """Serve HTTP like an HD Foscam: 404 + HTML on CGI v1.x paths."""
     del socket_enabled  # requested for its side effect only
 
     async def handler(_request: web.Request) -> web.Response:
@@ -113,7 +113,7 @@ async def hd_camera(socket_enabled: None) -> AsyncGenerator[tuple[str, int]]:
 
 
 def closed_port() -> int:
-    """A loopback TCP port nobody listens on."""
+    """Return a loopback TCP port nobody listens on."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -133,14 +133,14 @@ def login(
 
 
 def form_schema(result: ConfigFlowResult) -> vol.Schema:
-    """The schema of a form result."""
+    """Return the schema of a form result."""
     schema = result["data_schema"]
     assert schema is not None
     return schema
 
 
 def suggested(result: ConfigFlowResult) -> dict[str, Any]:
-    """The suggested values the form shows, by field name."""
+    """Return the suggested values the form shows, by field name."""
     return {
         str(key): key.description["suggested_value"]
         for key in form_schema(result).schema
@@ -296,7 +296,7 @@ async def test_user_already_configured(
 
 
 async def discovered(simulator: Simulator) -> dict[str, Any]:
-    """What the integration's discovery hands to the flow: a real search reply."""
+    """Return what the integration's discovery hands to the flow: a real search reply."""
     assert simulator.discovery_port is not None
     (camera,) = await discover(
         target="127.0.0.1", port=simulator.discovery_port, timeout=1.0

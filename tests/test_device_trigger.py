@@ -36,19 +36,19 @@ pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 @pytest.fixture
 def device_id(hass: HomeAssistant, init_integration: MockConfigEntry) -> str:
-    """The camera's device."""
+    """Return the camera's device id."""
     return camera_device(hass, init_integration).id
 
 
 @pytest.fixture
 def calls(hass: HomeAssistant) -> list[ServiceCall]:
-    """Calls of the automations' test action."""
+    """Record calls of the automations' test action."""
     calls: list[ServiceCall] = async_mock_service(hass, "test", "automation")
     return calls
 
 
 def trigger(device_id: str, trigger_type: str, **extra: Any) -> dict[str, Any]:
-    """A device trigger of ours."""
+    """Return a device trigger of ours."""
     return {
         "platform": "device",
         "domain": DOMAIN,

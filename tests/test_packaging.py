@@ -1,5 +1,7 @@
-"""Packaging checks: hacs.json and manifest.json as HACS and hassfest validate them,
-and every translation key the code uses exists in strings.json and translations/.
+"""Packaging checks: hacs.json, manifest.json and the translation keys.
+
+hacs.json and manifest.json are checked as HACS and hassfest validate them, and
+every translation key the code uses must exist in strings.json and translations/.
 
 The schemas mirror ``custom_components/hacs/utils/validate.py`` (HACS 2) and
 ``script/hassfest/manifest.py`` (Home Assistant 2025). hassfest is not part of
@@ -288,7 +290,7 @@ def test_manifest_with_hassfest_if_available() -> None:
 
 
 def test_manifest_keys_sorted() -> None:
-    """hassfest wants domain, name, then the other keys in alphabetical order."""
+    """Manifest keys: domain, name, then the rest in alphabetical order (hassfest)."""
     keys = list(_load(MANIFEST))
     order = {"domain": ".domain", "name": ".name"}
     assert keys == sorted(keys, key=lambda key: order.get(key, key))
@@ -395,7 +397,7 @@ def test_required_languages() -> None:
 
 
 def test_translation_keys_are_slugs(strings: Json) -> None:
-    """hassfest accepts lowercase letters, digits, "_" and "-" in keys."""
+    """Keys use only lowercase letters, digits, "_" and "-" (as hassfest wants)."""
     bad = [key for key in _flatten(strings) if not re.fullmatch(r"[a-z0-9_.-]+", key)]
     assert bad == []
 
@@ -512,7 +514,7 @@ def _call_name(call: ast.Call) -> str:
 
 
 def _category(call: ast.Call) -> str | None:
-    """What a ``translation_key=`` keyword of this call translates."""
+    """Return what a ``translation_key=`` keyword of this call translates."""
     name = _call_name(call)
     if name in ISSUE_CALLS:
         return "issues"

@@ -130,7 +130,7 @@ class FakeStream(FrameStream):
 def make_hub(
     hass: HomeAssistant, client: object, *, idle_timeout: float = 0.0
 ) -> StreamHub:
-    """A hub on a fake or real client."""
+    """Return a hub on a fake or real client."""
     return StreamHub(
         hass,
         cast(FoscamCamera, client),
@@ -198,7 +198,7 @@ def idle_timer_pending(hub: StreamHub) -> bool:
 
 
 def frame(n: int) -> bytes:
-    """A distinguishable fake JPEG."""
+    """Return a distinguishable fake JPEG."""
     return b"\xff\xd8jpeg %d\xff\xd9" % n
 
 
@@ -737,8 +737,10 @@ async def test_still_from_stream(hass: HomeAssistant) -> None:
 
 
 async def test_concurrent_stills_coalesce(hass: HomeAssistant) -> None:
-    """Concurrent callers share one snapshot request; a cancelled caller does not
-    cancel it for the others."""
+    """Concurrent callers share one snapshot request.
+
+    A cancelled caller does not cancel it for the others.
+    """
     fake = FakeClient()
     fake.snapshot_gate.clear()
     hub = make_hub(hass, fake)
@@ -827,7 +829,7 @@ async def test_shutdown(hass: HomeAssistant, serve: Serve) -> None:
 
 @pytest.fixture
 async def real_client(sim_camera: SimulatedCamera) -> AsyncGenerator[FoscamCamera]:
-    """A protocol client logged in to the simulated camera as administrator."""
+    """Yield a protocol client logged in to the simulated camera as administrator."""
     async with ClientSession() as session:
         yield FoscamCamera(
             sim_camera.host, sim_camera.port, "admin", "admin", session=session
@@ -835,7 +837,7 @@ async def real_client(sim_camera: SimulatedCamera) -> AsyncGenerator[FoscamCamer
 
 
 def real_hub(hass: HomeAssistant, client: FoscamCamera, **kwargs: Any) -> StreamHub:
-    """A hub on the simulator at a low frame rate (fast tests)."""
+    """Return a hub on the simulator at a low frame rate (fast tests)."""
     options: dict[str, Any] = {
         "resolution": Resolution.QVGA,
         "rate": FrameRate.FPS_10,

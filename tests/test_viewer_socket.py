@@ -54,7 +54,7 @@ async def serve() -> AsyncGenerator[Serve]:
 
 
 async def prepare(request: web.Request) -> web.StreamResponse:
-    """The hub's response, prepared as the hub prepares it."""
+    """Prepare the hub's response as the hub prepares it."""
     response = web.StreamResponse(
         headers={hdrs.CONTENT_TYPE: CONTENT_TYPE, hdrs.CACHE_CONTROL: "no-store"}
     )
@@ -63,7 +63,7 @@ async def prepare(request: web.Request) -> web.StreamResponse:
 
 
 async def interleaved(request: web.Request) -> web.StreamResponse:
-    """aiohttp's writes and direct writes in turn, as the hub makes them."""
+    """Write through aiohttp and directly in turn, as the hub does."""
     response = await prepare(request)
     chunked = body_is_chunked(response)
     sock = ViewerSocket.of(request.transport, chunked)
@@ -86,9 +86,11 @@ async def fetch(server: TestServer, request_line: bytes) -> tuple[bytes, bytes]:
 
 
 async def test_http11_chunks_match_aiohttps(serve: Serve) -> None:
-    """HTTP/1.1: aiohttp frames the body as chunks framed exactly like chunk_of,
-    sends each write before returning, and ends the body validly after direct
-    writes."""
+    """HTTP/1.1: aiohttp frames the body as chunks exactly like chunk_of.
+
+    It sends each write before returning, and ends the body validly after direct
+    writes.
+    """
     server = await serve(interleaved)
     head, body = await fetch(server, b"GET /stream HTTP/1.1\r\n")
     assert b"\r\ntransfer-encoding: chunked" in head
@@ -107,8 +109,10 @@ async def test_http10_body_is_plain(serve: Serve) -> None:
 
 
 async def test_transport_is_the_client_socket(serve: Serve) -> None:
-    """request.transport reaches the client's TCP socket; once the client has
-    left, the kept transport says it is closing."""
+    """The request's transport reaches the client's TCP socket.
+
+    Once the client has left, the kept transport says it is closing.
+    """
     seen: list[ViewerSocket] = []
     peers: list[object] = []
     left = asyncio.Event()

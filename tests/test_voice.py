@@ -37,7 +37,7 @@ type SetUp = Callable[..., Awaitable[MockConfigEntry]]
 
 @pytest.fixture
 def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
-    """A configuration directory of the test's own (sentence files go there)."""
+    """Give the test a configuration directory of its own (sentence files go there)."""
     hass.config.config_dir = str(tmp_path)
     # conversation.reload re-reads configuration.yaml (Home Assistant 2026.x).
     (tmp_path / "configuration.yaml").write_text("conversation:\n", encoding="utf-8")
@@ -88,7 +88,7 @@ async def converse(
 
 
 def speech(response: intent.IntentResponse) -> str:
-    """What the agent says."""
+    """Return what the agent says."""
     return str(response.speech["plain"]["speech"])
 
 

@@ -47,7 +47,7 @@ JPEG = b"\xff\xd8\xff\xfe\x00\x04hi\xff\xd9"  # the smallest thing with SOI/EOI
 
 
 def load_cgi_list() -> list[str]:
-    """The checked-in list of the 45 CGIs of the document's contents table."""
+    """Return the checked-in list of the 45 CGIs of the document's contents table."""
     return [
         line.strip()
         for line in CGI_LIST_FILE.read_text().splitlines()
@@ -129,13 +129,13 @@ async def sim(
 
 @pytest.fixture
 def cam(sim: Simulator) -> SimulatedCamera:
-    """The simulated camera."""
+    """Return the simulated camera."""
     return sim.cameras[0]
 
 
 @pytest.fixture
 def wire() -> Wire:
-    """What the test's session sent."""
+    """Record what the test's session sent."""
     return Wire()
 
 
@@ -143,7 +143,7 @@ def wire() -> Wire:
 async def session(
     socket_enabled: None, wire: Wire
 ) -> AsyncIterator[aiohttp.ClientSession]:
-    """An injected session (the clients must never close it)."""
+    """Yield an injected session (the clients must never close it)."""
     del socket_enabled  # requested for its side effect only
     async with aiohttp.ClientSession(trace_configs=[wire.trace_config()]) as client:
         yield client
@@ -192,7 +192,7 @@ async def serve(app: web.Application) -> AsyncIterator[int]:
 async def basic_refusing_port(
     cam: SimulatedCamera, socket_enabled: None
 ) -> AsyncIterator[int]:
-    """The simulator behind a front that drops ``Authorization``.
+    """Put the simulator behind a front that drops ``Authorization``; yield its port.
 
     Stands in for firmware that ignores HTTP Basic but takes query credentials
     (the simulator itself always accepts Basic).
@@ -250,7 +250,7 @@ def jpeg_size(data: bytes) -> tuple[int, int]:
 
 
 async def take[T](stream: AsyncGenerator[T], count: int) -> list[T]:
-    """The first ``count`` items of a stream, which is then closed."""
+    """Return the first ``count`` items of a stream, then close it."""
     items: list[T] = []
     async with aclosing(stream):
         async for item in stream:
@@ -274,6 +274,7 @@ class RawCamera:
     async def handle(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
+        """Answer one request with the reply scripted for its CGI."""
         try:
             head = await reader.readuntil(b"\r\n\r\n")
             target = head.split(b" ", 2)[1].decode()
@@ -292,7 +293,7 @@ class RawCamera:
 
 @pytest.fixture
 async def raw_camera(socket_enabled: None) -> AsyncIterator[RawCamera]:
-    """A RawCamera listening on 127.0.0.1."""
+    """Yield a RawCamera listening on 127.0.0.1."""
     del socket_enabled  # requested for its side effect only
     camera = RawCamera()
     server = await asyncio.start_server(camera.handle, "127.0.0.1", 0)

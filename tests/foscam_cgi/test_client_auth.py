@@ -351,7 +351,7 @@ async def test_anonymous_status(make_client: ClientFactory, wire: Wire) -> None:
 
 
 def secret_forms(secret: str) -> set[str]:
-    """The password as it could end up in text: raw, escaped, encoded."""
+    """Return the password as it could end up in text: raw, escaped, encoded."""
     fragment = secret[: secret.index("'")]  # survives repr() quoting unchanged
     return {
         secret,

@@ -43,7 +43,7 @@ both_streams = pytest.mark.parametrize("opener", OPENERS.values(), ids=OPENERS)
 
 
 async def closed(cam: SimulatedCamera) -> None:
-    """The simulator has seen every stream connection end."""
+    """Wait until the simulator has seen every stream connection end."""
     await wait_until(lambda: cam.counters.stream_current == 0, what="stream close")
 
 

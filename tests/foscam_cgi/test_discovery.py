@@ -31,7 +31,7 @@ def make_reply(
     magic: bytes = b"MO_I",
     opcode: int = 1,
 ) -> bytes:
-    """An 88-byte search reply laid out from the protocol notes' offsets."""
+    """Build an 88-byte search reply laid out from the protocol notes' offsets."""
     data = bytearray(88)
     data[0:4] = magic
     data[4:6] = opcode.to_bytes(2, "little")
@@ -224,6 +224,7 @@ async def test_discover_socket_error(
     monkeypatch: pytest.MonkeyPatch, error: OSError
 ) -> None:
     """A socket that cannot be opened raises FoscamConnectionError with the address."""
+
     async def failing_endpoint(*args: Any, **kwargs: Any) -> Any:
         raise error
 

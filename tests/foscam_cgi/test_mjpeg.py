@@ -295,6 +295,7 @@ HOSTILE = st.lists(PIECES | st.binary(max_size=40), max_size=60).map(b"".join)
 )
 def test_hostile_input_never_raises_anything_else(data: bytes, chunk: int) -> None:
     """Any input yields frames within the cap or FoscamResponseError, nothing else."""
+
     async def run() -> None:
         chunks = [data[i : i + chunk] for i in range(0, len(data), chunk)]
         reader = ChunkedReader(chunks)

@@ -56,11 +56,13 @@ class Frames:
         self._more = asyncio.Event()
 
     def __call__(self, frame: bytes) -> bool:
+        """Keep the frame; return whether it counts as usable (holds off a stall)."""
         self.frames.append(frame)
         self._more.set()
         return self.usable
 
     async def wait(self, count: int) -> list[bytes]:
+        """Wait (at most 5 s) for the first ``count`` frames and return them."""
         async with asyncio.timeout(5):
             while len(self.frames) < count:
                 self._more.clear()
@@ -69,7 +71,7 @@ class Frames:
 
 
 async def closed(cam: SimulatedCamera) -> None:
-    """The simulator has seen every stream connection end."""
+    """Wait until the simulator has seen every stream connection end."""
     await wait_until(lambda: cam.counters.stream_current == 0, what="stream close")
 
 

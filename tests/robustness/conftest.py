@@ -172,7 +172,7 @@ class HostileFront:
 
 @pytest.fixture
 async def front(sim_camera: SimulatedCamera) -> AsyncIterator[HostileFront]:
-    """A hostile front of the simulated camera."""
+    """Yield a hostile front of the simulated camera."""
     hostile = HostileFront(sim_camera)
     await hostile.start()
     try:
@@ -186,7 +186,7 @@ def front_entry(
     privilege: Privilege = Privilege.ADMINISTRATOR,
     options: dict[str, Any] | None = None,
 ) -> MockConfigEntry:
-    """A config entry that reaches the camera through the front."""
+    """Return a config entry that reaches the camera through the front."""
     entry = entry_for(front.camera, privilege)
     return MockConfigEntry(
         domain=DOMAIN,
@@ -200,7 +200,7 @@ def front_entry(
 def our_records(
     caplog: pytest.LogCaptureFixture, level: int = logging.DEBUG
 ) -> list[logging.LogRecord]:
-    """Records of the integration (and its protocol client) at ``level`` or above."""
+    """Return records of the integration (and its protocol client) at ``level`` or above."""
     return [
         record
         for record in caplog.records
@@ -209,12 +209,12 @@ def our_records(
 
 
 def messages(records: list[logging.LogRecord]) -> list[str]:
-    """The formatted messages (assertion output)."""
+    """Return the formatted messages (assertion output)."""
     return [f"{record.levelname} {record.getMessage()}" for record in records]
 
 
 def our_states(hass: HomeAssistant) -> Iterator[State]:
-    """The states of every entity of the integration."""
+    """Return the states of every entity of the integration."""
     registry = er.async_get(hass)
     for entity in registry.entities.values():
         if entity.platform == DOMAIN and (state := hass.states.get(entity.entity_id)):

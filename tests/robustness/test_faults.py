@@ -68,14 +68,14 @@ _SIM_TS = re.compile(rb"sim-ts=([0-9.]+)")
 
 
 def state_of(hass: HomeAssistant, entity_id: str) -> str:
-    """The state of an entity that must exist."""
+    """Return the state of an entity that must exist."""
     state = hass.states.get(entity_id)
     assert state is not None, entity_id
     return state.state
 
 
 def camera_state(hass: HomeAssistant) -> str:
-    """The camera entity's state."""
+    """Return the camera entity's state."""
     return state_of(hass, CAMERA)
 
 
@@ -110,7 +110,7 @@ class Viewer:
             self.frames.append((time.time(), jpeg))
 
     def first_rendered_after(self, moment: float) -> tuple[float, bytes] | None:
-        """The first frame that the camera rendered after ``moment``."""
+        """Return the first frame that the camera rendered after ``moment``."""
         return next(
             (item for item in self.frames if rendered_at(item[1]) > moment), None
         )
@@ -441,7 +441,7 @@ def _entities_and_cgis(hass: HomeAssistant) -> list[tuple[Any, str | None]]:
 async def _reduce_privilege(
     hass: HomeAssistant, sim_camera: SimulatedCamera, caplog: pytest.LogCaptureFixture
 ) -> MockConfigEntry:
-    """An administrator entry whose user becomes an operator on the camera."""
+    """Set up an administrator entry whose user becomes an operator on the camera."""
     entry = await setup_entry(hass, entry_for(sim_camera))
     caplog.clear()
     sim_camera.state.settings.users[0].pri = 1  # operator on the 0..2 scale

@@ -97,7 +97,7 @@ def _state(hass: HomeAssistant, entity_id: str) -> State:
 
 
 def _by_key(hass: HomeAssistant, domain: str, key: str) -> State:
-    """The state of our entity with unique_id suffix ``key``."""
+    """Return the state of our entity with unique_id suffix ``key``."""
     entity_id = er.async_get(hass).async_get_entity_id(
         domain, DOMAIN, f"{format_mac(CAMERA_ID)}_{key}"
     )
@@ -207,7 +207,7 @@ SETTINGS_CASES = {
 
 
 def assert_consistent(state: State) -> None:
-    """A state Home Assistant can store and the frontend can show."""
+    """Assert a state Home Assistant can store and the frontend can show."""
     assert isinstance(state.state, str)
     assert len(state.state) <= 255
     if state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):

@@ -65,7 +65,7 @@ MULTIPART = b"multipart/x-mixed-replace;boundary=ipcamera"
 
 
 def head(content_type: bytes = MULTIPART) -> bytes:
-    """The reply head of videostream.cgi."""
+    """Return the reply head of videostream.cgi."""
     return (
         b"HTTP/1.1 200 OK\r\nServer: Netwave IP Camera\r\nConnection: close\r\n"
         b"Content-Type: " + content_type + b"\r\n\r\n"
@@ -83,7 +83,7 @@ def part(jpeg: bytes = JPEG, *, length: int | None = -1) -> bytes:
 
 
 def stream(first: bytes, then: Callable[[], bytes], *, interval: float = 0.0) -> Script:
-    """A reply: head + ``first``, then ``then()`` again and again."""
+    """Build a reply: head + ``first``, then ``then()`` again and again."""
 
     async def script(
         _reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -181,14 +181,14 @@ CASES: dict[str, StreamCase] = {
 
 @pytest.fixture
 def buffer_peak() -> Iterator[list[int]]:
-    """The largest buffer any MJPEG frame reader held (bytes)."""
+    """Return the largest buffer any MJPEG frame reader held (bytes)."""
     with tracking_buffer_peak() as peak:
         yield peak
 
 
 @pytest.fixture
 async def session() -> AsyncGenerator[ClientSession]:
-    """The client's session."""
+    """Return the client's session."""
     async with aiohttp.ClientSession() as client_session:
         yield client_session
 

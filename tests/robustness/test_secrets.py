@@ -139,7 +139,7 @@ class Evidence:
 
 
 def credentials(request: SeenRequest) -> tuple[str, str] | None:
-    """The camera login a request carried (Basic or query), if any."""
+    """Return the camera login a request carried (Basic or query), if any."""
     if auth := request.headers.get("authorization"):
         scheme, _, token = auth.partition(" ")
         assert scheme == "Basic"

@@ -54,20 +54,20 @@ def configs() -> list[CameraConfig]:
 
 @pytest.fixture
 async def sim(configs: list[CameraConfig]) -> AsyncIterator[Simulator]:
-    """A running simulator (stopped after the test)."""
+    """Yield a running simulator (stopped after the test)."""
     async with Simulator(configs, admin_port=0) as simulator:
         yield simulator
 
 
 @pytest.fixture
 def cam(sim: Simulator) -> SimulatedCamera:
-    """The first camera."""
+    """Return the first camera."""
     return sim.cameras[0]
 
 
 @pytest.fixture
 async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    """A plain aiohttp session (no connection reuse: the camera closes anyway)."""
+    """Yield a plain aiohttp session (no connection reuse: the camera closes anyway)."""
     async with aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(force_close=True),
         timeout=aiohttp.ClientTimeout(total=10),

@@ -522,7 +522,7 @@ async def test_other_commands_reach_state(
 async def test_wifi_scan_result_arrays(
     cam: SimulatedCamera, session: aiohttp.ClientSession
 ) -> None:
-    """new Array() declarations, indexed elements, then the count."""
+    """Scan results: new Array() declarations, indexed elements, then the count."""
     _, body, _ = await fetch(session, cam, "get_wifi_scan_result.cgi")
     lines = body.decode().splitlines()
     assert lines[:4] == [

@@ -36,7 +36,7 @@ async def test_offline_refuses_then_comes_back(
 async def test_latency_and_garbage(
     cam: SimulatedCamera, session: aiohttp.ClientSession
 ) -> None:
-    """latency delays every reply; garbage_body replaces bodies with random bytes."""
+    """The latency fault delays every reply; garbage_body sends random bytes."""
     cam.faults.latency = 0.3
     start = time.monotonic()
     assert (await fetch(session, cam, "get_status.cgi"))[0] == 200

@@ -19,13 +19,13 @@ class FakeClock:
         self.now = 0.0
 
     def __call__(self) -> float:
-        """Current time."""
+        """Return the current time."""
         return self.now
 
 
 @pytest.fixture
 def clock() -> FakeClock:
-    """A manual clock."""
+    """Return a manual clock."""
     return FakeClock()
 
 
@@ -35,7 +35,7 @@ def moving(ptz: PanTilt) -> bool:
 
 
 def io_output(cam: SimulatedCamera) -> bool:
-    """The IO output state."""
+    """Return the IO output state."""
     return cam.state.io_output
 
 
@@ -83,7 +83,7 @@ def test_travel_limits_and_reversed_pan(clock: FakeClock) -> None:
 
 
 def test_onestep_centre_and_patrol(clock: FakeClock) -> None:
-    """onestep moves `degree` then stops; 25 centres; 28 patrols until 29."""
+    """A onestep move goes `degree` then stops; 25 centres; 28 patrols until 29."""
     ptz = motor(clock)
     ptz.command(4, onestep=True, degree=12)
     clock.now = 10.0

@@ -24,7 +24,7 @@ COM_RE = re.compile(rb"\xff\xfe..sim-ts=(\d+\.\d{6}) frame=(\d+)", re.DOTALL)
 async def stream(
     session: aiohttp.ClientSession, cam: SimulatedCamera, path: str = "videostream.cgi"
 ) -> AsyncIterator[aiohttp.ClientResponse]:
-    """An open stream response (closed on exit)."""
+    """Open a stream response (closed on exit)."""
     async with session.get(f"{cam.base_url}/{path}", headers=VISITOR) as resp:
         yield resp
 
@@ -48,7 +48,7 @@ async def read_parts(content: aiohttp.StreamReader, count: int) -> None:
 
 
 def frame_number(jpeg: bytes) -> int:
-    """The frame counter of the COM segment."""
+    """Return the frame counter of the COM segment."""
     match = COM_RE.search(jpeg)
     assert match is not None
     return int(match[2])
