@@ -167,7 +167,7 @@ def encode_query(params: Query) -> str:
 
 
 def _section(section: DataclassInstance | None) -> dict[str, object]:
-    """The fields of a get_params section as set_* keywords."""
+    """Return the fields of a get_params section as set_* keywords."""
     if section is None:
         return {}
     return {spec.name: getattr(section, spec.name) for spec in fields(section)}
@@ -205,7 +205,7 @@ def _device_query(devices: Mapping[int, Device], *, pad: bool) -> dict[str, obje
 
 
 def _in_order(settings_type: type[Mapping[str, object]], settings: Query) -> Query:
-    """``settings`` in the order the document lists the CGI's parameters."""
+    """Put ``settings`` in the order the document lists the CGI's parameters."""
     return {name: settings.get(name) for name in settings_type.__annotations__}
 
 
@@ -294,7 +294,7 @@ class FoscamCamera:
         return URL(f"{self.base_url}/{cgi}{'?' if text else ''}{text}", encoded=True)
 
     def _connection_error(self, cgi: str, err: BaseException) -> FoscamConnectionError:
-        """A message without the URL (it may carry the password in query mode)."""
+        """Wrap ``err`` without the URL (it may carry the password in query mode)."""
         return connection_error(f"{cgi} on {self._where}", err)
 
     def _auth_headers(self, mode: AuthMode) -> dict[str, str] | None:
@@ -305,7 +305,7 @@ class FoscamCamera:
         return None
 
     def _privilege_too_low(self, cgi: str) -> Privilege | None:
-        """The privilege ``cgi`` needs if the known account privilege is lower."""
+        """Return the privilege ``cgi`` needs if the known account's is lower."""
         required = CGI_PRIVILEGE.get(cgi)
         if self.privilege is not None and required is not None:
             return required if required > self.privilege else None
@@ -383,7 +383,7 @@ class FoscamCamera:
     async def _send_checked[R: _Reply](
         self, cgi: str, send: Callable[[AuthMode], Awaitable[R]]
     ) -> R:
-        """A 200 reply of ``send``: with the one-time Basic -> query fallback on 401.
+        """Return a 200 reply of ``send``, with the one-time Basic -> query fallback.
 
         Any other status closes the reply and raises.
         """
@@ -876,7 +876,7 @@ class FoscamCamera:
         return await self._get("test_ftp.cgi", _result(FtpTestResult))
 
     async def backup_params(self) -> bytes:
-        """The settings file (params.bin)."""
+        """Download the settings file (params.bin)."""
         body = await self._request("backup_params.cgi", max_size=BINARY_MAX_SIZE)
         self._raise_for_error_body("backup_params.cgi", body)
         return body

@@ -22,7 +22,7 @@ class Privilege(IntEnum):
 
     @property
     def user_level(self) -> int:
-        """This privilege on the 0/1/2 scale of ``get_params`` / ``set_users``."""
+        """Return the privilege on the 0/1/2 scale of ``get_params`` / ``set_users``."""
         return int(self) - 1
 
     def allows(self, cgi: str) -> bool:

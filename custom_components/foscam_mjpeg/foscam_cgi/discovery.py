@@ -36,7 +36,7 @@ REPLY_SIZE: Final = _HEADER.size + _REPLY_BODY.size  # 88
 
 
 def build_search_request() -> bytes:
-    """The 27-byte search probe."""
+    """Build the 27-byte search probe."""
     return _HEADER.pack(_MAGIC, _OP_SEARCH, len(_SEARCH_BODY)) + _SEARCH_BODY
 
 

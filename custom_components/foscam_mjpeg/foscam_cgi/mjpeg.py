@@ -32,7 +32,7 @@ class StreamReaderLike(Protocol):
 
 
 def parse_boundary(content_type: str) -> str:
-    """The ``boundary`` parameter of a multipart Content-Type header.
+    """Return the ``boundary`` parameter of a multipart Content-Type header.
 
     Accepts ``multipart/x-mixed-replace;boundary=ipcamera`` (no space, as the
     camera sends it), quoted values and any case of the parameter name.

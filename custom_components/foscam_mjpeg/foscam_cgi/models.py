@@ -60,7 +60,7 @@ def to_int(value: Value | None) -> int | None:
 
 
 def to_str(value: Value | None) -> str | None:
-    """String (ints are formatted); lists are None."""
+    """Convert to a string (ints are formatted); lists are None."""
     if isinstance(value, str):
         return value
     if isinstance(value, int):
@@ -75,7 +75,7 @@ def to_bool(value: Value | None) -> bool | None:
 
 
 def to_enum[E: IntEnum](enum: type[E]) -> Callable[[Value | None], E | int | None]:
-    """Converter to ``enum``; unknown values stay raw ints."""
+    """Make a converter to ``enum``; unknown values stay raw ints."""
 
     def convert(value: Value | None) -> E | int | None:
         number = to_int(value)
@@ -234,7 +234,7 @@ class WeekSchedule:
         return cls(tuple((flat[i], flat[i + 1], flat[i + 2]) for i in range(0, 21, 3)))
 
     def as_vars(self, prefix: str = "schedule_") -> dict[str, int]:
-        """The 21 words keyed by variable name."""
+        """Return the 21 words keyed by variable name."""
         flat = [word for day in self.words for word in day]
         return dict(zip(self.keys(prefix), flat, strict=True))
 
@@ -429,7 +429,7 @@ class _Section(_Model):
 
     @classmethod
     def from_vars(cls, values: Vars) -> Self | None:
-        """The group, or None when the reply has no field of it at all."""
+        """Build the group; None when the reply has no field of it at all."""
         if not _has_prefix(values, cls.PREFIX):
             return None
         kwargs = cls._kwargs(values)

@@ -34,7 +34,7 @@ def direction_command(
     *,
     pan_reversed: bool = False,
 ) -> PtzCommand:
-    """The command that moves the *image* towards ``direction``."""
+    """Return the command that moves the *image* towards ``direction``."""
     vertical, horizontal = _VECTOR[Direction(direction)]
     flags = ImageOrientation(int(orientation) & 3)
     if flags.flipped:

@@ -34,7 +34,7 @@ _STATUS_LINE: Final = re.compile(rb"HTTP/1\.[01] (\d{3})(?: .*)?")
 
 
 def http_get(path_qs: str, host: str, headers: dict[str, str] | None) -> bytes:
-    """The request head of a GET (``path_qs`` already percent-encoded)."""
+    """Build the request head of a GET (``path_qs`` already percent-encoded)."""
     lines = [f"GET {path_qs} HTTP/1.1", f"Host: {host}", "Accept: */*"]
     lines.extend(f"{name}: {value}" for name, value in (headers or {}).items())
     lines.append("Connection: close")
@@ -102,7 +102,7 @@ class FrameStream:
         self._close_transport()
 
     def _ended(self, error: BaseException | None = None) -> None:
-        """The connection is closed; ``error``: why, if not already known."""
+        """Settle everything: the connection is closed (``error``: why, unless already known)."""
         self._disarm()
         if self._closed.done():
             return
@@ -190,8 +190,8 @@ class MjpegConnection(FrameStream, asyncio.BufferedProtocol):
         self._transport = transport
         transport.write(self._request)
 
-    def get_buffer(self, sizehint: int) -> memoryview:
-        """The one read buffer (so a read adds at most 64 KiB to the parser's)."""
+    def get_buffer(self, _sizehint: int) -> memoryview:
+        """Lend the one read buffer (a read adds at most 64 KiB to the parser's)."""
         return self._read_buffer
 
     def buffer_updated(self, nbytes: int) -> None:
@@ -215,7 +215,7 @@ class MjpegConnection(FrameStream, asyncio.BufferedProtocol):
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
-        """The connection is closed: settle the head and the stream."""
+        """Settle the head and the stream: the connection is closed."""
         self._transport = None
         if not self._head_done.done():
             error = connection_error(
@@ -343,7 +343,7 @@ class FrameQueue:
         self._ended = False
 
     def put(self, frame: bytes) -> bool:
-        """The connection's frame handler."""
+        """Queue a frame (the connection's frame handler)."""
         self._frames.append(frame)
         if len(self._frames) >= self._backlog and self._stream is not None:
             self._stream.pause_reading()
@@ -366,7 +366,7 @@ class FrameQueue:
             waiter.set_result(None)
 
     async def get(self) -> bytes | None:
-        """The next frame; None once the connection has ended and all were taken."""
+        """Wait for the next frame; None once the connection ended and all are taken."""
         while not self._frames:
             if self._ended:
                 return None
