@@ -102,7 +102,7 @@ class FrameStream:
         self._close_transport()
 
     def _ended(self, error: BaseException | None = None) -> None:
-        """Settle everything: the connection is closed (``error``: why, unless already known)."""
+        """Settle all: the connection is closed; ``error`` is why (first wins)."""
         self._disarm()
         if self._closed.done():
             return
