@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import TypedDict
 
-from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.const import CONF_HOST, CONF_PORT, EntityCategory
 from homeassistant.helpers.device_registry import (
     CONNECTION_NETWORK_MAC,
     DeviceInfo,
@@ -52,6 +53,33 @@ class FoscamEntityDescription(EntityDescription):
             and self.exists_fn(coordinator.data)
             and self.reports_value(coordinator.data)
         )
+
+
+class SettingFields(TypedDict):
+    """The fields a setting's description takes from its key and CGI."""
+
+    key: str
+    translation_key: str
+    entity_category: EntityCategory | None
+    entity_registry_enabled_default: bool
+    cgi: str
+
+
+def setting_fields(
+    key: str,
+    cgi: str,
+    *,
+    enabled: bool = True,
+    category: EntityCategory | None = EntityCategory.CONFIG,
+) -> SettingFields:
+    """Return the fields of a setting named by its key (configuration, by default)."""
+    return {
+        "key": key,
+        "translation_key": key,
+        "entity_category": category,
+        "entity_registry_enabled_default": enabled,
+        "cgi": cgi,
+    }
 
 
 def supported_entities[D: FoscamEntityDescription, E: FoscamEntity](

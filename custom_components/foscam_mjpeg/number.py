@@ -11,13 +11,17 @@ from homeassistant.components.number import (
     NumberEntityDescription,
     NumberMode,
 )
-from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import FoscamData
 from .data import FoscamConfigEntry
-from .entity import FoscamEntity, FoscamEntityDescription, supported_entities
+from .entity import (
+    FoscamEntity,
+    FoscamEntityDescription,
+    setting_fields,
+    supported_entities,
+)
 from .foscam_cgi import (
     AlarmSettings,
     CameraControlParam,
@@ -50,11 +54,8 @@ def _camera_number(
 ) -> FoscamNumberEntityDescription:
     """Describe a sensor setting of camera_control.cgi (operator)."""
     return FoscamNumberEntityDescription(
-        key=key,
-        translation_key=key,
-        entity_category=EntityCategory.CONFIG,
+        **setting_fields(key, "camera_control.cgi"),
         native_max_value=maximum,
-        cgi="camera_control.cgi",
         value_fn=lambda data: read(data.camera_params) if data.camera_params else None,
         set_fn=lambda client, value: client.camera_control(param, value),
     )
@@ -69,11 +70,8 @@ def _sensitivity(key: str, field: str) -> FoscamNumberEntityDescription:
         return None if camera_value is None else SENSITIVITY_MAX - camera_value
 
     return FoscamNumberEntityDescription(
-        key=key,
-        translation_key=key,
-        entity_category=EntityCategory.CONFIG,
+        **setting_fields(key, "set_alarm.cgi"),
         native_max_value=SENSITIVITY_MAX,
-        cgi="set_alarm.cgi",
         value_fn=value,
         set_fn=lambda client, shown: client.set_alarm(
             **cast(AlarmSettings, {field: SENSITIVITY_MAX - shown})
@@ -88,12 +86,8 @@ def _patrol_rate(field: str) -> FoscamNumberEntityDescription:
     ptz_patrol_rate and the slowest for the four direction rates.
     """
     return FoscamNumberEntityDescription(
-        key=field,
-        translation_key=field,
-        entity_category=EntityCategory.CONFIG,
-        entity_registry_enabled_default=False,
+        **setting_fields(field, "set_misc.cgi", enabled=False),
         native_max_value=100,
-        cgi="set_misc.cgi",
         pan_tilt=True,
         value_fn=lambda data: getattr(data.misc, field) if data.misc else None,
         set_fn=lambda client, value: client.set_misc(

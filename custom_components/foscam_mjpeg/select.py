@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
-from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -17,6 +16,7 @@ from .data import FoscamConfigEntry
 from .entity import (
     FoscamEntityDescription,
     FoscamSettingEntity,
+    setting_fields,
     supported_entities,
 )
 from .foscam_cgi import (
@@ -61,11 +61,7 @@ def _setting(
 ) -> FoscamSelectEntityDescription:
     """Describe a setting the camera reports, of the configuration category."""
     return FoscamSelectEntityDescription(
-        key=key,
-        translation_key=key,
-        entity_category=EntityCategory.CONFIG,
-        entity_registry_enabled_default=enabled,
-        cgi=cgi,
+        **setting_fields(key, cgi, enabled=enabled),
         codes=codes,
         value_fn=value_fn,
         set_fn=set_fn,

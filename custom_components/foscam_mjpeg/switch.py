@@ -16,6 +16,7 @@ from .data import FoscamConfigEntry
 from .entity import (
     FoscamEntityDescription,
     FoscamSettingEntity,
+    setting_fields,
     supported_entities,
 )
 from .foscam_cgi import AlarmParams, AlarmSettings, FoscamCamera, Params
@@ -56,11 +57,12 @@ def _alarm_switch(
         return value_fn(alarm) if value_fn else getattr(alarm, field)
 
     return FoscamSwitchEntityDescription(
-        key=key,
-        translation_key=key,
-        entity_category=EntityCategory.CONFIG if linkage else None,
-        entity_registry_enabled_default=not linkage,
-        cgi="set_alarm.cgi",
+        **setting_fields(
+            key,
+            "set_alarm.cgi",
+            enabled=not linkage,
+            category=EntityCategory.CONFIG if linkage else None,
+        ),
         value_fn=value,
         set_fn=set_fn
         or (lambda client, on: client.set_alarm(**cast(AlarmSettings, {field: on}))),
@@ -75,11 +77,7 @@ def _params_switch(
 ) -> FoscamSwitchEntityDescription:
     """Describe a network setting of get_params.cgi, disabled by default."""
     return FoscamSwitchEntityDescription(
-        key=key,
-        translation_key=key,
-        entity_category=EntityCategory.CONFIG,
-        entity_registry_enabled_default=False,
-        cgi=cgi,
+        **setting_fields(key, cgi, enabled=False),
         value_fn=lambda data: value_fn(data.params) if data.params else None,
         set_fn=set_fn,
     )
