@@ -100,10 +100,7 @@ async def stream_phase(
         after = await sim.counters()
         lag = await ha.probe()
         summary = window_summary(viewers, marks0.wall, marks1.wall)
-        joins: list[float | None] = []
-        for _ in range(plan.joins):
-            joins.append(await join_once(ctx.viewers, url, within=5))
-            await asyncio.sleep(0.1)
+        joins = await _join_times(ctx, url, plan.joins)
     finally:
         await close_viewers(viewers)
     cpu = cpu_report(marks0, marks1)
@@ -132,6 +129,15 @@ async def stream_phase(
     )
 
 
+async def _join_times(ctx: Context, url: str, joins: int) -> list[float | None]:
+    """Join ``url`` ``joins`` times, 0.1 s apart: time to first frame (None: failed)."""
+    times: list[float | None] = []
+    for _ in range(joins):
+        times.append(await join_once(ctx.viewers, url, within=5))
+        await asyncio.sleep(0.1)
+    return times
+
+
 async def direct_reference(ctx: Context, sim: SimulatorProcess) -> DirectReference:
     """One viewer straight on the camera: the simulator's own latency and TTFF."""
     url = sim.stream_url(0)
@@ -144,10 +150,7 @@ async def direct_reference(ctx: Context, sim: SimulatorProcess) -> DirectReferen
         summary = window_summary(viewers, start, time.time())
     finally:
         await close_viewers(viewers)
-    joins = []
-    for _ in range(min(ctx.plan.joins, 10)):
-        joins.append(await join_once(ctx.viewers, url, within=5))
-        await asyncio.sleep(0.1)
+    joins = await _join_times(ctx, url, min(ctx.plan.joins, 10))
     times = [j for j in joins if j is not None]
     return DirectReference(
         integration=cold_start.CAMERA,
