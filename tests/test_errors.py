@@ -21,17 +21,7 @@ from custom_components.foscam_mjpeg.errors import (
     error_keys,
     translate_camera_errors,
 )
-from custom_components.foscam_mjpeg.foscam_cgi import (
-    FoscamAuthenticationError,
-    FoscamCommandError,
-    FoscamConnectionError,
-    FoscamError,
-    FoscamNotSupportedError,
-    FoscamPrivilegeError,
-    FoscamResponseError,
-    FoscamTimeoutError,
-    Privilege,
-)
+from custom_components.foscam_mjpeg import foscam_cgi as cgi
 
 STRINGS: dict[str, Any] = json.loads(
     (
@@ -40,45 +30,50 @@ STRINGS: dict[str, Any] = json.loads(
 )
 
 # Each kind of camera error with what every caller must make of it.
-CASES: list[tuple[FoscamError, str, str, dict[str, str]]] = [
-    (FoscamAuthenticationError("get_status.cgi"), "invalid_auth", "invalid_auth", {}),
+CASES: list[tuple[cgi.FoscamError, str, str, dict[str, str]]] = [
     (
-        FoscamPrivilegeError("reboot.cgi", Privilege.ADMINISTRATOR),
+        cgi.FoscamAuthenticationError("get_status.cgi"),
+        "invalid_auth",
+        "invalid_auth",
+        {},
+    ),
+    (
+        cgi.FoscamPrivilegeError("reboot.cgi", cgi.Privilege.ADMINISTRATOR),
         "invalid_auth",
         "insufficient_privilege",
         {"cgi": "reboot.cgi"},
     ),
     (
-        FoscamCommandError("set_alarm.cgi", "illegal params."),
+        cgi.FoscamCommandError("set_alarm.cgi", "illegal params."),
         "unknown",
         "command_refused",
         {"cgi": "set_alarm.cgi", "reason": "illegal params."},
     ),
     (
-        FoscamConnectionError("refused"),
+        cgi.FoscamConnectionError("refused"),
         "cannot_connect",
         "communication_error",
         {"error": "refused"},
     ),
     (
-        FoscamTimeoutError("timed out"),
+        cgi.FoscamTimeoutError("timed out"),
         "cannot_connect",
         "communication_error",
         {"error": "timed out"},
     ),
     (
-        FoscamNotSupportedError("HTML"),
+        cgi.FoscamNotSupportedError("HTML"),
         "not_supported",
         "communication_error",
         {"error": "HTML"},
     ),
     (
-        FoscamResponseError("garbled"),
+        cgi.FoscamResponseError("garbled"),
         "not_supported",
         "communication_error",
         {"error": "garbled"},
     ),
-    (FoscamError("odd"), "unknown", "communication_error", {"error": "odd"}),
+    (cgi.FoscamError("odd"), "unknown", "communication_error", {"error": "odd"}),
 ]
 
 
@@ -95,7 +90,7 @@ def test_keys_are_translated(keys: CameraErrorKeys) -> None:
 
 @pytest.mark.parametrize(("err", "form", "action", "placeholders"), CASES)
 def test_action_error(
-    err: FoscamError, form: str, action: str, placeholders: dict[str, str]
+    err: cgi.FoscamError, form: str, action: str, placeholders: dict[str, str]
 ) -> None:
     """A failed action raises the translated message with its placeholders."""
     assert error_keys(err).form == form
@@ -107,11 +102,11 @@ def test_action_error(
 
 
 @pytest.mark.parametrize("err", [err for err, *_ in CASES])
-def test_setup_error(err: FoscamError) -> None:
+def test_setup_error(err: cgi.FoscamError) -> None:
     """Rejected credentials start reauth; any other error is the caller's error."""
     expected = (
         ConfigEntryAuthFailed
-        if isinstance(err, FoscamAuthenticationError)
+        if isinstance(err, cgi.FoscamAuthenticationError)
         else ConfigEntryNotReady
     )
     with (
