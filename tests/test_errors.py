@@ -13,6 +13,7 @@ from homeassistant.exceptions import (
 )
 import pytest
 
+from custom_components.foscam_mjpeg import foscam_cgi as cgi
 from custom_components.foscam_mjpeg.errors import (
     CAMERA_ERRORS,
     OTHER_ERROR,
@@ -21,7 +22,6 @@ from custom_components.foscam_mjpeg.errors import (
     error_keys,
     translate_camera_errors,
 )
-from custom_components.foscam_mjpeg import foscam_cgi as cgi
 
 STRINGS: dict[str, Any] = json.loads(
     (
