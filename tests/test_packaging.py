@@ -628,17 +628,29 @@ class _Scanner:
     def collect(self) -> None:
         """Every literal key, direct or passed to a forwarding helper."""
         for module, func in self.functions():
-            assignments: dict[str, list[str]] = {}
-            for node in ast.walk(func):
-                if isinstance(node, ast.Assign):
-                    for target in node.targets:
-                        if isinstance(target, ast.Name):
-                            assignments.setdefault(target.id, []).extend(
-                                _strings_in(node.value)
-                            )
+            assignments = self._assignments(func)
             for node in ast.walk(func):
                 if isinstance(node, ast.Call):
                     self._collect_call(module, node, assignments)
+        self._collect_module_level()
+
+    @staticmethod
+    def _assignments(
+        func: ast.FunctionDef | ast.AsyncFunctionDef,
+    ) -> dict[str, list[str]]:
+        """Return the strings assigned to each local name of a function."""
+        assignments: dict[str, list[str]] = {}
+        for node in ast.walk(func):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        assignments.setdefault(target.id, []).extend(
+                            _strings_in(node.value)
+                        )
+        return assignments
+
+    def _collect_module_level(self) -> None:
+        """Collect the keys of calls outside functions and classes."""
         for module, tree in self.trees.items():
             for node in tree.body:  # module-level calls (schemas, constants)
                 for call in ast.walk(node):
@@ -790,56 +802,80 @@ def test_services_translated(strings: Json) -> None:
     )
 
 
+# Reasons Home Assistant's flow helpers abort with.
+IMPLIED_ABORTS: Final = {
+    "_abort_if_unique_id_configured": "already_configured",
+    "async_step_reauth": "reauth_successful",
+    "async_step_reconfigure": "reconfigure_successful",
+    "async_step_integration_discovery": "already_in_progress",
+    "async_step_dhcp": "already_in_progress",
+    "async_step_zeroconf": "already_in_progress",
+}
+
+
+def _flow_section(cls: ast.ClassDef) -> str | None:
+    """Return the strings.json section of a flow class, None if it is no flow."""
+    bases = {
+        b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in cls.bases
+    }
+    if not bases & {"ConfigFlow", "OptionsFlow"}:
+        return None
+    return "options" if "OptionsFlow" in bases else "config"
+
+
+def _untranslated_steps_and_aborts(
+    strings: Json, cls: ast.ClassDef, section: str
+) -> list[str]:
+    """Return the step_id= and reason= literals of a flow without strings."""
+    missing: list[str] = []
+    for call in [n for n in ast.walk(cls) if isinstance(n, ast.Call)]:
+        for keyword in call.keywords:
+            value = keyword.value
+            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                continue
+            if keyword.arg == "step_id":
+                path = (section, "step", value.value)
+            elif keyword.arg == "reason":
+                path = (section, "abort", value.value)
+            else:
+                continue
+            if not _has(strings, *path):
+                missing.append(".".join(path))
+    return missing
+
+
+def _untranslated_errors(strings: Json, cls: ast.ClassDef, section: str) -> list[str]:
+    """Return the {"base": ...} error literals of a flow without strings."""
+    missing: list[str] = []
+    for node in [n for n in ast.walk(cls) if isinstance(n, ast.Dict)]:
+        for key, value in zip(node.keys, node.values, strict=True):
+            if (
+                isinstance(key, ast.Constant)
+                and key.value == "base"
+                and isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+                and not _has(strings, section, "error", value.value)
+            ):
+                missing.append(f"{section}.error.{value.value}")
+    return missing
+
+
 def test_config_flow_translated(strings: Json) -> None:
     """Form steps, aborts and errors of the config and options flows."""
     tree = ast.parse((INTEGRATION / "config_flow.py").read_text(encoding="utf-8"))
     missing: list[str] = []
     for cls in [n for n in tree.body if isinstance(n, ast.ClassDef)]:
-        bases = {
-            b.id if isinstance(b, ast.Name) else getattr(b, "attr", "")
-            for b in cls.bases
-        }
-        section = "options" if "OptionsFlow" in bases else "config"
-        if not bases & {"ConfigFlow", "OptionsFlow"}:
+        section = _flow_section(cls)
+        if section is None:
             continue
+        missing += _untranslated_steps_and_aborts(strings, cls, section)
+        missing += _untranslated_errors(strings, cls, section)
         source = ast.unparse(cls)
-        for call in [n for n in ast.walk(cls) if isinstance(n, ast.Call)]:
-            for keyword in call.keywords:
-                value = keyword.value
-                if not (
-                    isinstance(value, ast.Constant) and isinstance(value.value, str)
-                ):
-                    continue
-                if keyword.arg == "step_id":
-                    path = (section, "step", value.value)
-                elif keyword.arg == "reason":
-                    path = (section, "abort", value.value)
-                else:
-                    continue
-                if not _has(strings, *path):
-                    missing.append(".".join(path))
-        for node in [n for n in ast.walk(cls) if isinstance(n, ast.Dict)]:
-            for key, value in zip(node.keys, node.values, strict=True):
-                if (
-                    isinstance(key, ast.Constant)
-                    and key.value == "base"
-                    and isinstance(value, ast.Constant)
-                    and isinstance(value.value, str)
-                    and not _has(strings, section, "error", value.value)
-                ):
-                    missing.append(f"{section}.error.{value.value}")
-        # Reasons Home Assistant's flow helpers abort with.
-        implied = {
-            "_abort_if_unique_id_configured": "already_configured",
-            "async_step_reauth": "reauth_successful",
-            "async_step_reconfigure": "reconfigure_successful",
-            "async_step_integration_discovery": "already_in_progress",
-            "async_step_dhcp": "already_in_progress",
-            "async_step_zeroconf": "already_in_progress",
-        }
-        for marker, reason in implied.items():
-            if marker in source and not _has(strings, section, "abort", reason):
-                missing.append(f"{section}.abort.{reason}")
+        missing += [
+            f"{section}.abort.{reason}"
+            for marker, reason in IMPLIED_ABORTS.items()
+            if marker in source and not _has(strings, section, "abort", reason)
+        ]
     assert missing == []
 
 
