@@ -147,11 +147,11 @@ class _Model:
 
     @classmethod
     def _kwargs(cls, values: Vars) -> dict[str, Any]:
-        """Keyword arguments of the model read from ``values``."""
+        """Read the keyword arguments of the model from ``values``."""
         return _convert(cls, values, cls.PREFIX)
 
 
-class _Reply(_Model):
+class _CgiReply(_Model):
     """Mixin for the reply of one CGI: the fields, and every var in ``raw``."""
 
     __slots__ = ()
@@ -243,7 +243,7 @@ class WeekSchedule:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Status(_Reply):
+class Status(_CgiReply):
     """Reply of get_status.cgi (answers without authentication)."""
 
     id: str
@@ -263,7 +263,7 @@ class Status(_Reply):
 
     @classmethod
     def _kwargs(cls, values: Vars) -> dict[str, Any]:
-        """Also ``id``: a reply without it is not a CGI v1.x camera."""
+        """Read the fields and ``id``: a reply without it is not a CGI v1.x camera."""
         camera_id = to_str(values.get("id"))
         if camera_id is None:
             raise FoscamNotSupportedError("status reply has no camera id")
@@ -308,7 +308,7 @@ class CheckUserResult:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CameraParams(_Reply):
+class CameraParams(_CgiReply):
     """Reply of get_camera_params.cgi."""
 
     resolution: Resolution | int | None = _f(Resolution)
@@ -323,7 +323,7 @@ class CameraParams(_Reply):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Misc(_Reply):
+class Misc(_CgiReply):
     """Reply of get_misc.cgi (field names are also set_misc's parameter names)."""
 
     led_mode: LedMode | int | None = _f(LedMode)
@@ -343,7 +343,7 @@ class Misc(_Reply):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ForbiddenSchedule(_Reply):
+class ForbiddenSchedule(_CgiReply):
     """Reply of get_forbidden.cgi: when viewing video/audio is forbidden."""
 
     enabled: bool | None = _f(_BOOL, "schedule_enable")
@@ -352,7 +352,7 @@ class ForbiddenSchedule(_Reply):
 
     @classmethod
     def _kwargs(cls, values: Vars) -> dict[str, Any]:
-        """Also the schedule (all clear when the reply has none)."""
+        """Read the fields and the schedule (all clear when the reply has none)."""
         schedule = WeekSchedule.from_vars(values) or WeekSchedule()
         return _convert(cls, values) | {"schedule": schedule}
 
@@ -577,7 +577,7 @@ _PARAMS_SECTIONS: Final[tuple[type[_Section], ...]] = (
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Params(_Reply):
+class Params(_CgiReply):
     """Reply of get_params.cgi (administrator; contains every secret in clear)."""
 
     id: str | None = _f(_STR)
@@ -612,7 +612,7 @@ class Params(_Reply):
 
     @classmethod
     def _kwargs(cls, values: Vars) -> dict[str, Any]:
-        """Also the account and device slots and the sections (``wifi`` ...)."""
+        """Read the fields, the account and device slots and the sections."""
         sections = {
             section.PREFIX.rstrip("_"): section.from_vars(values)
             for section in _PARAMS_SECTIONS
@@ -703,7 +703,7 @@ class LogEntry:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class FactoryDdns(_DdnsAccount, _Reply):
+class FactoryDdns(_DdnsAccount, _CgiReply):
     """Reply of get_factory_ddns.cgi (``factory_ddns_*``)."""
 
     PREFIX = "factory_ddns_"
