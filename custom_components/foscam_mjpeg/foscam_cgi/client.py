@@ -293,9 +293,13 @@ class FoscamCamera:
         text = encode_query(renamed | self._credentials(cgi, mode))
         return URL(f"{self.base_url}/{cgi}{'?' if text else ''}{text}", encoded=True)
 
+    def _label(self, cgi: str) -> str:
+        """Name ``cgi`` on this camera for a message: ``cgi on host:port``."""
+        return f"{cgi} on {self._where}"
+
     def _connection_error(self, cgi: str, err: BaseException) -> FoscamConnectionError:
         """Wrap ``err`` without the URL (it may carry the password in query mode)."""
-        return connection_error(f"{cgi} on {self._where}", err)
+        return connection_error(self._label(cgi), err)
 
     def _auth_headers(self, mode: AuthMode) -> dict[str, str] | None:
         if mode is AuthMode.BASIC and self._has_credentials:
@@ -314,7 +318,7 @@ class FoscamCamera:
     def _unauthorized(self, cgi: str) -> Exception:
         if (required := self._privilege_too_low(cgi)) is not None:
             return FoscamPrivilegeError(cgi, required, self._where)
-        return FoscamAuthenticationError(f"{cgi} on {self._where}: HTTP 401")
+        return FoscamAuthenticationError(f"{self._label(cgi)}: HTTP 401")
 
     def _may_fall_back(self, cgi: str) -> bool:
         refused_at = self._fallback_refused_at
@@ -408,11 +412,9 @@ class FoscamCamera:
             if reply.status == 401:
                 raise self._unauthorized(cgi)
             if reply.status == 404:
-                raise FoscamNotSupportedError(f"{cgi} on {self._where}: HTTP 404")
+                raise FoscamNotSupportedError(f"{self._label(cgi)}: HTTP 404")
             if reply.status != 200:
-                raise FoscamConnectionError(
-                    f"{cgi} on {self._where}: HTTP {reply.status}"
-                )
+                raise FoscamConnectionError(f"{self._label(cgi)}: HTTP {reply.status}")
         except BaseException:
             reply.close()
             raise
@@ -422,7 +424,7 @@ class FoscamCamera:
         self, cgi: str, response: aiohttp.ClientResponse, max_size: int
     ) -> bytes:
         too_big = FoscamResponseError(
-            f"{cgi} on {self._where}: reply over {max_size} bytes"
+            f"{self._label(cgi)}: reply over {max_size} bytes"
         )
         if (response.content_length or 0) > max_size:
             raise too_big
@@ -472,7 +474,7 @@ class FoscamCamera:
             return parse_vars(body, max_size=TEXT_MAX_SIZE)
         except FoscamResponseError as err:
             error = FoscamNotSupportedError if _looks_foreign(body) else type(err)
-            raise error(f"{cgi} on {self._where}: {err}") from None
+            raise error(f"{self._label(cgi)}: {err}") from None
 
     def _ok(self, cgi: str, body: bytes) -> None:
         self._raise_for_error_body(cgi, body)
@@ -480,7 +482,7 @@ class FoscamCamera:
             error = (
                 FoscamNotSupportedError if _looks_foreign(body) else FoscamResponseError
             )
-            raise error(f"{cgi} on {self._where}: unexpected reply")
+            raise error(f"{self._label(cgi)}: unexpected reply")
 
     def _model[T](
         self, cgi: str, build: Callable[[dict[str, Value]], T], body: bytes
@@ -489,7 +491,7 @@ class FoscamCamera:
         try:
             return build(values)
         except FoscamResponseError as err:
-            raise type(err)(f"{cgi} on {self._where}: {err}") from None
+            raise type(err)(f"{self._label(cgi)}: {err}") from None
 
     async def _get[T](
         self,
@@ -581,7 +583,7 @@ class FoscamCamera:
             return body
         self._raise_for_error_body("snapshot.cgi", body)
         error = FoscamNotSupportedError if _looks_foreign(body) else FoscamResponseError
-        raise error(f"snapshot.cgi on {self._where}: not a JPEG")
+        raise error(f"{self._label('snapshot.cgi')}: not a JPEG")
 
     async def open_mjpeg(
         self,
@@ -611,7 +613,7 @@ class FoscamCamera:
                 url.raw_path_qs, url.raw_authority, self._auth_headers(mode)
             )
             connection = MjpegConnection(
-                f"{cgi} on {self._where}",
+                self._label(cgi),
                 request,
                 on_frame,
                 stall_timeout,
@@ -638,7 +640,7 @@ class FoscamCamera:
             try:
                 boundary = parse_boundary(connection.headers.get("content-type", ""))
             except FoscamResponseError as err:
-                raise FoscamResponseError(f"{cgi} on {self._where}: {err}") from None
+                raise FoscamResponseError(f"{self._label(cgi)}: {err}") from None
             connection.start(boundary)
         except BaseException:
             connection.close()
