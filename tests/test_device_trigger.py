@@ -206,7 +206,6 @@ async def test_attach_without_sensor(
     trigger_info = TriggerInfo(
         domain="automation",
         name="test",
-        home_assistant_start=False,
         variables={},
         trigger_data={"id": "0", "idx": "0", "alias": None},
     )

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Generator
 from unittest.mock import AsyncMock, patch
 
-from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY, ConfigEntryState
+from homeassistant.config_entries import (
+    SOURCE_INTEGRATION_DISCOVERY,
+    ConfigEntryState,
+    ConfigFlowResult,
+)
 from homeassistant.const import CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -18,7 +22,7 @@ from custom_components.foscam_mjpeg import discovery
 from custom_components.foscam_mjpeg.const import DISCOVERY_INTERVAL, DOMAIN
 from simulator import SimulatedCamera, Simulator
 
-from .conftest import entry_for, setup_entry
+from .conftest import entry_for, entry_state, setup_entry
 
 # The production default, captured before the autouse fixture patches it away.
 PRODUCTION_TARGETS = discovery.DEFAULT_TARGETS
@@ -37,7 +41,13 @@ def _config(simulator: Simulator) -> dict[str, object]:
     }
 
 
-def _discovery_flows(hass: HomeAssistant) -> list[dict[str, object]]:
+def _target(simulator: Simulator) -> tuple[str, int]:
+    """Return the address of the simulator's discovery responder."""
+    assert simulator.discovery_port is not None
+    return ("127.0.0.1", simulator.discovery_port)
+
+
+def _discovery_flows(hass: HomeAssistant) -> list[ConfigFlowResult]:
     return [
         flow
         for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
@@ -101,10 +111,10 @@ async def test_moved_camera_updates_entry(
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.SETUP_RETRY
 
-    await discovery.async_search(hass, (("127.0.0.1", simulator.discovery_port),))
+    await discovery.async_search(hass, (_target(simulator),))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert entry.data[CONF_PORT] == sim_camera.port
-    assert entry.state is ConfigEntryState.LOADED
+    assert entry_state(entry) is ConfigEntryState.LOADED
     assert not _discovery_flows(hass)
 
 
@@ -114,7 +124,7 @@ async def test_known_camera_not_rediscovered(
     """A configured camera at the same address starts no flow."""
     entry = await setup_entry(hass, entry_for(sim_camera))
     runtime = entry.runtime_data
-    await discovery.async_search(hass, (("127.0.0.1", simulator.discovery_port),))
+    await discovery.async_search(hass, (_target(simulator),))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert entry.runtime_data is runtime  # not reloaded
     assert not _discovery_flows(hass)

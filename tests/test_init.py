@@ -33,7 +33,14 @@ from custom_components.foscam_mjpeg.foscam_cgi import Privilege
 from simulator import CameraConfig, SimulatedCamera, Simulator, UserAccount
 from simulator.const import Privilege as SimPrivilege
 
-from .conftest import camera_device, entity_id, entry_for, setup_entry, state_of
+from .conftest import (
+    camera_device,
+    entity_id,
+    entry_for,
+    entry_state,
+    setup_entry,
+    state_of,
+)
 
 CAMERA = "camera.front_door"
 
@@ -69,8 +76,8 @@ async def test_setup_and_unload(
 
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
-    assert entry.state is ConfigEntryState.NOT_LOADED
-    assert hass.states.get(CAMERA).state == STATE_UNAVAILABLE
+    assert entry_state(entry) is ConfigEntryState.NOT_LOADED
+    assert state_of(hass, CAMERA) == STATE_UNAVAILABLE
 
 
 async def test_offline_at_setup_retries(
@@ -86,7 +93,7 @@ async def test_offline_at_setup_retries(
     await sim_camera.set_offline(False)
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=60))
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert config_entry.state is ConfigEntryState.LOADED
+    assert entry_state(config_entry) is ConfigEntryState.LOADED
 
 
 async def test_bad_credentials_at_setup_start_reauth(
@@ -112,7 +119,7 @@ async def test_unavailable_and_recovery_logged_once(
     await sim_camera.set_offline(True)
     for _ in range(3):
         await _tick(hass, freezer, 10)
-    assert hass.states.get(CAMERA).state == STATE_UNAVAILABLE
+    assert state_of(hass, CAMERA) == STATE_UNAVAILABLE
     ours = "custom_components.foscam_mjpeg"
     lost = [
         r
@@ -128,7 +135,7 @@ async def test_unavailable_and_recovery_logged_once(
     await sim_camera.set_offline(False)
     for _ in range(3):
         await _tick(hass, freezer, 10)
-    assert hass.states.get(CAMERA).state != STATE_UNAVAILABLE
+    assert state_of(hass, CAMERA) != STATE_UNAVAILABLE
     back = [r for r in caplog.records if r.name.startswith(ours)]
     assert [r.levelno for r in back] == [logging.INFO]
     assert "recovered" in back[0].getMessage()

@@ -370,7 +370,7 @@ async def test_gone_viewer_released_by_next_frame(hass: HomeAssistant) -> None:
     fake = FakeClient()
     hub = make_hub(hass, fake)
     transport = _OpenTransport()
-    viewer = hub._add_viewer(cast(asyncio.BaseTransport, transport))
+    viewer = hub._add_viewer(cast(asyncio.Transport, transport))
     viewer.sent = 1  # past its first frame: fed by direct writes
     viewer.waiter = waiter = hass.loop.create_future()
     transport.closing = True
@@ -418,7 +418,7 @@ async def test_failing_write_ends_only_that_viewer(hass: HomeAssistant) -> None:
 
     fake = FakeClient()
     hub = make_hub(hass, fake)
-    broken = hub._add_viewer(cast(asyncio.BaseTransport, _BrokenTransport()))
+    broken = hub._add_viewer(cast(asyncio.Transport, _BrokenTransport()))
     broken.sent = 1  # past its first frame: fed by direct writes
     broken.waiter = waiter = hass.loop.create_future()
     healthy = hub._add_viewer(None)
@@ -708,8 +708,8 @@ async def test_disconnect_noticed_while_upstream_down(
     fake = FakeClient()
     fake.connect_errors = [FoscamConnectionError("down")] * 1000
     hub = make_hub(hass, fake)
-    gone = hub._add_viewer(cast(asyncio.BaseTransport, _ClosedTransport()))
-    present = hub._add_viewer(cast(asyncio.BaseTransport, _OpenTransport()))
+    gone = hub._add_viewer(cast(asyncio.Transport, _ClosedTransport()))
+    present = hub._add_viewer(cast(asyncio.Transport, _OpenTransport()))
     await wait_for(lambda: gone.closed)
     assert not present.closed
     await hub.async_shutdown()

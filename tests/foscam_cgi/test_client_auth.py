@@ -171,9 +171,9 @@ async def test_basic_refused_falls_back_to_query_once(
 ) -> None:
     """Basic gets 401, query credentials work: the client switches and sticks."""
     client = make_client("admin", SECRET, port=basic_refusing_port)
-    assert client.auth_mode is AuthMode.BASIC
+    first_mode = client.auth_mode
     assert (await client.check_user()).user == "admin"
-    assert client.auth_mode is AuthMode.QUERY
+    assert (first_mode, client.auth_mode) == (AuthMode.BASIC, AuthMode.QUERY)
     assert cam.counters.requests["check_user.cgi"] == 2
     first, second = wire.sent
     assert "Authorization" in first.headers

@@ -341,7 +341,8 @@ async def test_own_session_is_closed(cam: SimulatedCamera) -> None:
         await client.check_user()
         own = client._session
         assert own is not None
-        assert not own.closed
+        open_inside = not own.closed
+    assert open_inside
     assert own.closed
     await client.close()  # twice is fine
 
