@@ -41,32 +41,7 @@ if TYPE_CHECKING:
     # the floor; the tests use what both have: calling it and its .schema mapping.
     from probatio import Schema as FormSchema
 
-from custom_components.foscam_mjpeg import config_flow, discovery
-from custom_components.foscam_mjpeg.const import (
-    CONF_FRAME_RATE,
-    CONF_PAN_REVERSED,
-    CONF_PAN_TILT,
-    CONF_PRIVILEGE,
-    CONF_PTZ_DEGREE,
-    CONF_PTZ_DURATION,
-    CONF_PTZ_MODE,
-    CONF_RESOLUTION,
-    CONF_SCAN_INTERVAL,
-    CONF_STREAM_IDLE_TIMEOUT,
-    CONF_VOICE_SENTENCES,
-    DEFAULT_FRAME_RATE,
-    DEFAULT_PAN_REVERSED,
-    DEFAULT_PTZ_DEGREE,
-    DEFAULT_PTZ_DURATION,
-    DEFAULT_PTZ_MODE,
-    DEFAULT_RESOLUTION,
-    DEFAULT_SCAN_INTERVAL,
-    DEFAULT_STREAM_IDLE_TIMEOUT,
-    DEFAULT_VOICE_SENTENCES,
-    DOMAIN,
-    FRAME_RATE_OPTIONS,
-    RESOLUTION_OPTIONS,
-)
+from custom_components.foscam_mjpeg import config_flow, const, discovery
 from custom_components.foscam_mjpeg.foscam_cgi import Privilege, discover
 from simulator import SimulatedCamera, Simulator
 
@@ -163,7 +138,7 @@ async def add_loaded(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigE
 async def start_user(hass: HomeAssistant) -> ConfigFlowResult:
     """Start the user step and check it shows an empty form."""
     result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER}
+        const.DOMAIN, context={"source": SOURCE_USER}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
@@ -184,7 +159,7 @@ async def test_user_creates_entry(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Front door"
-    assert result["data"] == {**login(sim_camera), CONF_PRIVILEGE: 3}
+    assert result["data"] == {**login(sim_camera), const.CONF_PRIVILEGE: 3}
     assert result["result"].unique_id == format_mac(sim_camera.state.id)
     assert mock_setup_entry.call_count == 1
 
@@ -206,7 +181,7 @@ async def test_user_defaults_and_visitor(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == f"Foscam {sim_camera.state.id}"
-    assert result["data"][CONF_PRIVILEGE] == int(Privilege.VISITOR)
+    assert result["data"][const.CONF_PRIVILEGE] == int(Privilege.VISITOR)
 
 
 async def test_user_schema_defaults(hass: HomeAssistant) -> None:
@@ -217,7 +192,7 @@ async def test_user_schema_defaults(hass: HomeAssistant) -> None:
         CONF_PORT: 80,
         CONF_USERNAME: "admin",
         CONF_PASSWORD: "",
-        CONF_PAN_TILT: True,
+        const.CONF_PAN_TILT: True,
     }
 
 
@@ -255,7 +230,7 @@ async def test_user_errors_then_recover(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {"base": error}
-    assert suggested(result) == {**user_input, CONF_PAN_TILT: True}
+    assert suggested(result) == {**user_input, const.CONF_PAN_TILT: True}
 
     await sim_camera.set_offline(False)
     result = await hass.config_entries.flow.async_configure(
@@ -313,7 +288,7 @@ async def start_discovery(
 ) -> ConfigFlowResult:
     """Start a flow from a discovery reply."""
     return await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_INTEGRATION_DISCOVERY}, data=info
+        const.DOMAIN, context={"source": SOURCE_INTEGRATION_DISCOVERY}, data=info
     )
 
 
@@ -336,7 +311,7 @@ async def test_discovery_new_camera(
     assert set(form_schema(result).schema) == {
         CONF_USERNAME,
         CONF_PASSWORD,
-        CONF_PAN_TILT,
+        const.CONF_PAN_TILT,
     }
     (flow,) = hass.config_entries.flow.async_progress()
     assert flow["context"]["title_placeholders"] == {"name": "Front door"}
@@ -353,7 +328,7 @@ async def test_discovery_new_camera(
     assert suggested(result) == {
         CONF_USERNAME: "admin",
         CONF_PASSWORD: "wrong",
-        CONF_PAN_TILT: True,
+        const.CONF_PAN_TILT: True,
     }
 
     result = await hass.config_entries.flow.async_configure(
@@ -363,9 +338,9 @@ async def test_discovery_new_camera(
     assert result["title"] == "Front door"
     assert result["data"] == {
         **login(sim_camera, "operator", "operator"),
-        CONF_PRIVILEGE: int(Privilege.OPERATOR),
+        const.CONF_PRIVILEGE: int(Privilege.OPERATOR),
     }
-    assert result["options"] == {CONF_PAN_TILT: True}
+    assert result["options"] == {const.CONF_PAN_TILT: True}
     assert result["result"].unique_id == format_mac(sim_camera.state.id)
 
 
@@ -413,7 +388,7 @@ async def test_discovery_camera_moved(
 ) -> None:
     """A configured camera found at a new address: entry updated and reloaded."""
     config_entry = MockConfigEntry(
-        domain=DOMAIN,
+        domain=const.DOMAIN,
         title=config_entry.title,
         unique_id=config_entry.unique_id,
         data={**config_entry.data, CONF_HOST: MOVED_HOST, CONF_PORT: 81},
@@ -440,7 +415,7 @@ def dhcp_info(ip: str, mac: str) -> DhcpServiceInfo:
 async def start_dhcp(hass: HomeAssistant, info: DhcpServiceInfo) -> ConfigFlowResult:
     """Start a flow from a DHCP lease."""
     return await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_DHCP}, data=info
+        const.DOMAIN, context={"source": SOURCE_DHCP}, data=info
     )
 
 
@@ -452,7 +427,7 @@ async def test_dhcp_updates_known_camera(
 ) -> None:
     """A new lease of a configured camera updates its host (port kept)."""
     config_entry = MockConfigEntry(
-        domain=DOMAIN,
+        domain=const.DOMAIN,
         title=config_entry.title,
         unique_id=config_entry.unique_id,
         data={**config_entry.data, CONF_HOST: MOVED_HOST},
@@ -496,7 +471,7 @@ async def test_dhcp_new_camera(
         result["flow_id"], {CONF_USERNAME: "admin", CONF_PASSWORD: "admin"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {**login(sim_camera), CONF_PRIVILEGE: 3}
+    assert result["data"] == {**login(sim_camera), const.CONF_PRIVILEGE: 3}
 
 
 @pytest.mark.usefixtures("sim_on_default_port")
@@ -566,7 +541,7 @@ async def test_reauth(
     assert result["reason"] == "reauth_successful"
     assert entry.data == {
         **login(sim_camera, "operator", "operator"),
-        CONF_PRIVILEGE: int(Privilege.OPERATOR),
+        const.CONF_PRIVILEGE: int(Privilege.OPERATOR),
     }
     assert mock_setup_entry.call_count == 2
 
@@ -576,7 +551,10 @@ async def test_reauth_other_camera(
 ) -> None:
     """Credentials that work, but on a different camera, are refused."""
     entry = MockConfigEntry(
-        domain=DOMAIN, title="Old", unique_id=OTHER_MAC, data=dict(config_entry.data)
+        domain=const.DOMAIN,
+        title="Old",
+        unique_id=OTHER_MAC,
+        data=dict(config_entry.data),
     )
     await add_loaded(hass, entry)
     result = await entry.start_reauth_flow(hass)
@@ -599,7 +577,7 @@ async def test_reconfigure(
 ) -> None:
     """Address and login change; the password is never sent back to the form."""
     entry = MockConfigEntry(
-        domain=DOMAIN,
+        domain=const.DOMAIN,
         title="Front door",
         unique_id=config_entry.unique_id,
         data={**config_entry.data, CONF_HOST: MOVED_HOST, CONF_PORT: 81},
@@ -638,7 +616,7 @@ async def test_reconfigure(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert entry.data == {**login(sim_camera), CONF_PRIVILEGE: 3}
+    assert entry.data == {**login(sim_camera), const.CONF_PRIVILEGE: 3}
     assert mock_setup_entry.call_count == 2
 
 
@@ -655,7 +633,7 @@ async def test_reconfigure_new_login(
     assert result["reason"] == "reconfigure_successful"
     assert config_entry.data == {
         **login(sim_camera, "visitor", "visitor"),
-        CONF_PRIVILEGE: int(Privilege.VISITOR),
+        const.CONF_PRIVILEGE: int(Privilege.VISITOR),
     }
 
 
@@ -664,7 +642,10 @@ async def test_reconfigure_other_camera(
 ) -> None:
     """Pointing an entry at a different camera is refused."""
     entry = MockConfigEntry(
-        domain=DOMAIN, title="Old", unique_id=OTHER_MAC, data=dict(config_entry.data)
+        domain=const.DOMAIN,
+        title="Old",
+        unique_id=OTHER_MAC,
+        data=dict(config_entry.data),
     )
     await add_loaded(hass, entry)
     result = await entry.start_reconfigure_flow(hass)
@@ -679,16 +660,16 @@ async def test_reconfigure_other_camera(
 # --- options ------------------------------------------------------------------
 
 OPTION_DEFAULTS = {
-    CONF_PAN_TILT: True,
-    CONF_VOICE_SENTENCES: DEFAULT_VOICE_SENTENCES,
-    CONF_RESOLUTION: DEFAULT_RESOLUTION,
-    CONF_FRAME_RATE: DEFAULT_FRAME_RATE,
-    CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL,
-    CONF_PTZ_MODE: DEFAULT_PTZ_MODE,
-    CONF_PTZ_DURATION: DEFAULT_PTZ_DURATION,
-    CONF_PTZ_DEGREE: DEFAULT_PTZ_DEGREE,
-    CONF_PAN_REVERSED: DEFAULT_PAN_REVERSED,
-    CONF_STREAM_IDLE_TIMEOUT: DEFAULT_STREAM_IDLE_TIMEOUT,
+    const.CONF_PAN_TILT: True,
+    const.CONF_VOICE_SENTENCES: const.DEFAULT_VOICE_SENTENCES,
+    const.CONF_RESOLUTION: const.DEFAULT_RESOLUTION,
+    const.CONF_FRAME_RATE: const.DEFAULT_FRAME_RATE,
+    const.CONF_SCAN_INTERVAL: const.DEFAULT_SCAN_INTERVAL,
+    const.CONF_PTZ_MODE: const.DEFAULT_PTZ_MODE,
+    const.CONF_PTZ_DURATION: const.DEFAULT_PTZ_DURATION,
+    const.CONF_PTZ_DEGREE: const.DEFAULT_PTZ_DEGREE,
+    const.CONF_PAN_REVERSED: const.DEFAULT_PAN_REVERSED,
+    const.CONF_STREAM_IDLE_TIMEOUT: const.DEFAULT_STREAM_IDLE_TIMEOUT,
 }
 
 
@@ -704,32 +685,36 @@ async def test_options_flow(hass: HomeAssistant, config_entry: MockConfigEntry) 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {
-            CONF_VOICE_SENTENCES: True,
-            CONF_RESOLUTION: "qvga",
-            CONF_FRAME_RATE: "23",
-            CONF_SCAN_INTERVAL: 30.0,
-            CONF_PTZ_MODE: "step",
-            CONF_PTZ_DURATION: 1.5,
-            CONF_PTZ_DEGREE: 10.0,
-            CONF_PAN_REVERSED: True,
-            CONF_STREAM_IDLE_TIMEOUT: 0.0,
+            const.CONF_VOICE_SENTENCES: True,
+            const.CONF_RESOLUTION: "qvga",
+            const.CONF_FRAME_RATE: "23",
+            const.CONF_SCAN_INTERVAL: 30.0,
+            const.CONF_PTZ_MODE: "step",
+            const.CONF_PTZ_DURATION: 1.5,
+            const.CONF_PTZ_DEGREE: 10.0,
+            const.CONF_PAN_REVERSED: True,
+            const.CONF_STREAM_IDLE_TIMEOUT: 0.0,
         },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     expected = {
-        CONF_PAN_TILT: True,
-        CONF_VOICE_SENTENCES: True,
-        CONF_RESOLUTION: "qvga",
-        CONF_FRAME_RATE: "23",
-        CONF_SCAN_INTERVAL: 30,
-        CONF_PTZ_MODE: "step",
-        CONF_PTZ_DURATION: 1.5,
-        CONF_PTZ_DEGREE: 10,
-        CONF_PAN_REVERSED: True,
-        CONF_STREAM_IDLE_TIMEOUT: 0,
+        const.CONF_PAN_TILT: True,
+        const.CONF_VOICE_SENTENCES: True,
+        const.CONF_RESOLUTION: "qvga",
+        const.CONF_FRAME_RATE: "23",
+        const.CONF_SCAN_INTERVAL: 30,
+        const.CONF_PTZ_MODE: "step",
+        const.CONF_PTZ_DURATION: 1.5,
+        const.CONF_PTZ_DEGREE: 10,
+        const.CONF_PAN_REVERSED: True,
+        const.CONF_STREAM_IDLE_TIMEOUT: 0,
     }
     assert config_entry.options == expected
-    for key in (CONF_SCAN_INTERVAL, CONF_PTZ_DEGREE, CONF_STREAM_IDLE_TIMEOUT):
+    for key in (
+        const.CONF_SCAN_INTERVAL,
+        const.CONF_PTZ_DEGREE,
+        const.CONF_STREAM_IDLE_TIMEOUT,
+    ):
         assert type(config_entry.options[key]) is int
 
     # Reopened, the form suggests the saved values.
@@ -740,12 +725,12 @@ async def test_options_flow(hass: HomeAssistant, config_entry: MockConfigEntry) 
 @pytest.mark.parametrize(
     ("key", "value"),
     [
-        (CONF_PTZ_DEGREE, 2),
-        (CONF_SCAN_INTERVAL, 4),
-        (CONF_SCAN_INTERVAL, 9),
-        (CONF_PTZ_DURATION, 6),
-        (CONF_FRAME_RATE, "2"),
-        (CONF_RESOLUTION, "qqvga"),
+        (const.CONF_PTZ_DEGREE, 2),
+        (const.CONF_SCAN_INTERVAL, 4),
+        (const.CONF_SCAN_INTERVAL, 9),
+        (const.CONF_PTZ_DURATION, 6),
+        (const.CONF_FRAME_RATE, "2"),
+        (const.CONF_RESOLUTION, "qqvga"),
     ],
 )
 def test_options_out_of_range(key: str, value: Any) -> None:
@@ -789,7 +774,7 @@ def _resolve(node: Any, own: dict[str, Any]) -> Any:
                 json.loads((HA_ROOT / "strings.json").read_text()),
                 ["common", *path],
             )
-        elif path[0] == DOMAIN:
+        elif path[0] == const.DOMAIN:
             source, path = own, path[1:]
         else:
             source = json.loads(
@@ -810,7 +795,7 @@ def _without_foreign(node: Any, strings: Any) -> Any:
             key: _without_foreign(value, strings[key]) for key, value in node.items()
         }
     reference = REFERENCE.fullmatch(strings)
-    if reference and reference.group(1).split("::")[1] != DOMAIN:
+    if reference and reference.group(1).split("::")[1] != const.DOMAIN:
         return ""
     return node
 
@@ -848,8 +833,12 @@ def test_translations_match_strings() -> None:
     ):
         assert key in config["abort"]
     # Selector labels cover every option value.
-    assert set(strings["selector"]["frame_rate"]["options"]) == set(FRAME_RATE_OPTIONS)
-    assert set(strings["selector"]["resolution"]["options"]) == set(RESOLUTION_OPTIONS)
+    assert set(strings["selector"]["frame_rate"]["options"]) == set(
+        const.FRAME_RATE_OPTIONS
+    )
+    assert set(strings["selector"]["resolution"]["options"]) == set(
+        const.RESOLUTION_OPTIONS
+    )
 
 
 # --- the first camera, from the UI alone ----------------------------------------
@@ -873,7 +862,7 @@ async def test_user_step_offers_found_cameras(
 ) -> None:
     """No YAML, no entry: Add integration searches and lists what answered."""
     result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER}
+        const.DOMAIN, context={"source": SOURCE_USER}
     )
     assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "search_result"
@@ -899,11 +888,11 @@ async def test_user_step_offers_found_cameras(
     assert placeholders["host"] == sim_camera.host
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {CONF_USERNAME: "admin", CONF_PASSWORD: "admin", CONF_PAN_TILT: False},
+        {CONF_USERNAME: "admin", CONF_PASSWORD: "admin", const.CONF_PAN_TILT: False},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {**login(sim_camera), CONF_PRIVILEGE: 3}
-    assert result["options"] == {CONF_PAN_TILT: False}
+    assert result["data"] == {**login(sim_camera), const.CONF_PRIVILEGE: 3}
+    assert result["options"] == {const.CONF_PAN_TILT: False}
     assert result["result"].unique_id == mac
 
 
@@ -911,7 +900,7 @@ async def test_user_step_offers_found_cameras(
 async def test_user_step_manual_entry_beside_found(hass: HomeAssistant) -> None:
     """The menu's other choice is the address form."""
     result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER}
+        const.DOMAIN, context={"source": SOURCE_USER}
     )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "manual"}
