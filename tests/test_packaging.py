@@ -520,7 +520,7 @@ def _category(call: ast.Call) -> str | None:
         return "issues"
     if name in SELECTOR_CALLS:
         return "selector"
-    # Also a parameter holding an exception class (helpers.camera_errors_as).
+    # Also a parameter holding an exception class (errors.camera_errors_as).
     if name.lower().endswith(tuple(suffix.lower() for suffix in EXCEPTION_SUFFIXES)):
         return "exceptions"
     if name.endswith("EntityDescription"):
