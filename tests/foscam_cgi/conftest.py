@@ -260,29 +260,40 @@ async def take[T](stream: AsyncGenerator[T], count: int) -> list[T]:
     return items
 
 
+type Answer = Callable[[bytes], bytes | None]
+
+
 @dataclass(slots=True)
 class RawCamera:
     """Canned bytes for replies the simulator never sends (404, HTML, cut bodies).
 
     Writes ``replies[cgi]`` and closes, like the firmware's one-shot HTTP
-    server; None closes without a word, an unknown CGI gets a 404.
+    server; None closes without a word, an unknown CGI gets a 404. With
+    ``answer`` set, the reply is ``answer(head)`` instead. Every request head
+    is kept in ``heads``.
     """
 
     replies: dict[str, bytes | None] = field(default_factory=dict)
+    answer: Answer | None = None
+    heads: list[bytes] = field(default_factory=list)
     port: int = 0
+
+    def reply_to(self, head: bytes) -> bytes | None:
+        """Return the reply to a request head (None: close without a word)."""
+        if self.answer is not None:
+            return self.answer(head)
+        target = head.split(b" ", 2)[1].decode()
+        cgi = target.split("?")[0].lstrip("/")
+        return self.replies.get(cgi, http(b"404 Not Found\n", status="404 Not Found"))
 
     async def handle(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
-        """Answer one request with the reply scripted for its CGI."""
+        """Answer one request, then close."""
         try:
             head = await reader.readuntil(b"\r\n\r\n")
-            target = head.split(b" ", 2)[1].decode()
-            cgi = target.split("?")[0].lstrip("/")
-            reply = self.replies.get(
-                cgi, http(b"404 Not Found\n", status="404 Not Found")
-            )
-            if reply is not None:
+            self.heads.append(head)
+            if (reply := self.reply_to(head)) is not None:
                 writer.write(reply)
                 await writer.drain()
         except ConnectionError, asyncio.IncompleteReadError:

@@ -7,7 +7,6 @@ servers that send what the simulator never does.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
 from urllib.parse import parse_qsl
 
 import aiohttp
@@ -173,51 +172,8 @@ async def test_query_auth_mode(
     await closed(cam)
 
 
-type Answer = Callable[[bytes], bytes | None]
-
-
-class Scripted:
-    """Loopback servers whose reply depends on the request head; keep every head."""
-
-    def __init__(self) -> None:
-        self.heads: list[bytes] = []
-        self.servers: list[asyncio.Server] = []
-
-    async def start(self, answer: Answer) -> int:
-        """Serve ``answer(head)`` (None: close without a word); the port."""
-
-        async def handle(
-            reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-        ) -> None:
-            try:
-                head = await reader.readuntil(b"\r\n\r\n")
-                self.heads.append(head)
-                if (reply := answer(head)) is not None:
-                    writer.write(reply)
-                    await writer.drain()
-            except ConnectionError, asyncio.IncompleteReadError:
-                pass
-            finally:
-                writer.close()
-
-        server = await asyncio.start_server(handle, "127.0.0.1", 0)
-        self.servers.append(server)
-        return int(server.sockets[0].getsockname()[1])
-
-
-@pytest.fixture
-async def scripted(socket_enabled: None) -> AsyncIterator[Scripted]:
-    """Scripted servers, closed at the end."""
-    del socket_enabled  # requested for its side effect only
-    servers = Scripted()
-    yield servers
-    for server in servers.servers:
-        server.close()
-        await server.wait_closed()
-
-
 async def test_basic_to_query_fallback(
-    scripted: Scripted, session: aiohttp.ClientSession
+    raw_camera: RawCamera, session: aiohttp.ClientSession
 ) -> None:
     """Basic refused with 401, query credentials accepted: the client switches."""
 
@@ -226,14 +182,15 @@ async def test_basic_to_query_fallback(
             return http(b"", status="401 Unauthorized")
         return http(PART * 2, content_type=MJPEG_TYPE, length=None)
 
-    port = await scripted.start(answer)
+    raw_camera.answer = answer
+    port = raw_camera.port
     client = FoscamCamera("127.0.0.1", port, "admin", SECRET, session=session)
     handler = Frames()
     stream = await client.open_mjpeg(handler, Resolution.VGA, FrameRate.FULL)
     await stream.wait_closed()  # the reply ends after two parts
     assert handler.frames == [JPEG, JPEG]
     assert client.auth_mode is AuthMode.QUERY
-    basic, query = scripted.heads
+    basic, query = raw_camera.heads
     expected = basic_authorization("admin", SECRET).encode()
     assert b"\r\nAuthorization: " + expected + b"\r\n" in basic
     assert basic.startswith(b"GET /videostream.cgi?resolution=32&rate=0 HTTP/1.1\r\n")
@@ -248,7 +205,8 @@ async def test_basic_to_query_fallback(
     }
 
 
-async def test_head_timeout(scripted: Scripted, session: aiohttp.ClientSession) -> None:
+@pytest.mark.usefixtures("socket_enabled")
+async def test_head_timeout(session: aiohttp.ClientSession) -> None:
     """A camera that accepts but never answers: timed out, within request_timeout."""
     never = asyncio.Event()
 
@@ -258,15 +216,16 @@ async def test_head_timeout(scripted: Scripted, session: aiohttp.ClientSession) 
         await never.wait()
         writer.close()
 
-    server = await asyncio.start_server(silent, "127.0.0.1", 0)
-    scripted.servers.append(server)
-    port = server.sockets[0].getsockname()[1]
-    client = FoscamCamera(
-        "127.0.0.1", port, "admin", "admin", session=session, request_timeout=0.2
-    )
-    with pytest.raises(FoscamTimeoutError, match=r"videostream\.cgi on .*: timed out"):
-        await client.open_mjpeg(Frames())
-    never.set()
+    async with await asyncio.start_server(silent, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        client = FoscamCamera(
+            "127.0.0.1", port, "admin", "admin", session=session, request_timeout=0.2
+        )
+        with pytest.raises(
+            FoscamTimeoutError, match=r"videostream\.cgi on .*: timed out"
+        ):
+            await client.open_mjpeg(Frames())
+        never.set()
 
 
 HEAD = "HTTP/1.1 200 OK\r\nContent-Type: " + MJPEG_TYPE + "\r\n"
