@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+import re
 from typing import Any
 
 from homeassistant.exceptions import (
@@ -85,7 +86,8 @@ def test_keys_are_translated(keys: CameraErrorKeys) -> None:
     config = STRINGS["config"]
     assert keys.form in config["error"]
     assert keys.form in config["abort"]
-    assert "message" in STRINGS["exceptions"][keys.action]
+    message = STRINGS["exceptions"][keys.action]["message"]
+    assert set(re.findall(r"\{(\w+)\}", message)) == set(keys.placeholders)
 
 
 @pytest.mark.parametrize(("err", "form", "action", "placeholders"), CASES)

@@ -30,8 +30,10 @@ class CameraErrorKeys:
 
     # The config flow's error (form) or abort reason; "unknown" is also logged.
     form: str
-    # exceptions.<key> in strings.json: the message of a failed action.
+    # exceptions.<key> in strings.json: the message of a failed action, and
+    # the error's attributes it shows ("error": the error's own message).
     action: str
+    placeholders: tuple[str, ...] = ("error",)
     # Rejected credentials: setup and polling start reauthentication.
     reauth: bool = False
 
@@ -41,13 +43,22 @@ class CameraErrorKeys:
 CAMERA_ERRORS: Final[tuple[tuple[type[FoscamError], CameraErrorKeys], ...]] = (
     (
         FoscamAuthenticationError,
-        CameraErrorKeys(form="invalid_auth", action="invalid_auth", reauth=True),
+        CameraErrorKeys(
+            form="invalid_auth", action="invalid_auth", placeholders=(), reauth=True
+        ),
     ),
     (
         FoscamPrivilegeError,
-        CameraErrorKeys(form="invalid_auth", action="insufficient_privilege"),
+        CameraErrorKeys(
+            form="invalid_auth", action="insufficient_privilege", placeholders=("cgi",)
+        ),
     ),
-    (FoscamCommandError, CameraErrorKeys(form="unknown", action="command_refused")),
+    (
+        FoscamCommandError,
+        CameraErrorKeys(
+            form="unknown", action="command_refused", placeholders=("cgi", "reason")
+        ),
+    ),
     (
         FoscamConnectionError,
         CameraErrorKeys(form="cannot_connect", action="communication_error"),
@@ -68,15 +79,11 @@ def error_keys(err: BaseException) -> CameraErrorKeys:
     )
 
 
-def _placeholders(err: FoscamError) -> dict[str, str]:
-    """Return the placeholders the action message of this error uses."""
-    if isinstance(err, FoscamCommandError):
-        return {"cgi": err.cgi, "reason": err.reason}
-    if isinstance(err, FoscamPrivilegeError):
-        return {"cgi": err.cgi}
-    if isinstance(err, FoscamAuthenticationError):
-        return {}
-    return {"error": str(err)}
+def _placeholders(err: FoscamError, names: tuple[str, ...]) -> dict[str, str]:
+    """Return the named attributes of an error for its message."""
+    return {
+        name: str(err) if name == "error" else str(getattr(err, name)) for name in names
+    }
 
 
 @contextmanager
@@ -85,10 +92,11 @@ def translate_camera_errors() -> Iterator[None]:
     try:
         yield
     except FoscamError as err:
+        keys = error_keys(err)
         raise HomeAssistantError(
             translation_domain=DOMAIN,
-            translation_key=error_keys(err).action,
-            translation_placeholders=_placeholders(err),
+            translation_key=keys.action,
+            translation_placeholders=_placeholders(err, keys.placeholders),
         ) from err
 
 
