@@ -16,10 +16,11 @@ from .data import FoscamConfigEntry
 from .entity import (
     FoscamEntityDescription,
     FoscamSettingEntity,
+    SettingFields,
     setting_fields,
     supported_entities,
 )
-from .foscam_cgi import AlarmParams, AlarmSettings, FoscamCamera, Params
+from .foscam_cgi import AlarmSettings, FoscamCamera, Params
 
 # The protocol client serialises the requests to the camera itself.
 PARALLEL_UPDATES = 0
@@ -41,31 +42,24 @@ class FoscamSwitchEntityDescription(SwitchEntityDescription, FoscamEntityDescrip
     set_fn: Callable[[FoscamCamera, bool], Awaitable[None]]
 
 
+def _alarm_fields(key: str, *, linkage: bool) -> SettingFields:
+    """Return the fields of a set_alarm.cgi switch; linkages are disabled by default."""
+    return setting_fields(
+        key,
+        "set_alarm.cgi",
+        enabled=not linkage,
+        category=EntityCategory.CONFIG if linkage else None,
+    )
+
+
 def _alarm_switch(
-    key: str,
-    field: str,
-    *,
-    linkage: bool = False,
-    value_fn: Callable[[AlarmParams], bool | None] | None = None,
-    set_fn: Callable[[FoscamCamera, bool], Awaitable[None]] | None = None,
+    key: str, field: str, *, linkage: bool = False
 ) -> FoscamSwitchEntityDescription:
-    """Describe the set_alarm.cgi setting `field`; linkages are disabled by default."""
-
-    def value(data: FoscamData) -> bool | None:
-        if (alarm := data.alarm) is None:
-            return None
-        return value_fn(alarm) if value_fn else getattr(alarm, field)
-
+    """Describe the on/off set_alarm.cgi setting `field`."""
     return FoscamSwitchEntityDescription(
-        **setting_fields(
-            key,
-            "set_alarm.cgi",
-            enabled=not linkage,
-            category=EntityCategory.CONFIG if linkage else None,
-        ),
-        value_fn=value,
-        set_fn=set_fn
-        or (lambda client, on: client.set_alarm(**cast(AlarmSettings, {field: on}))),
+        **_alarm_fields(key, linkage=linkage),
+        value_fn=lambda data: getattr(alarm, field) if (alarm := data.alarm) else None,
+        set_fn=lambda client, on: client.set_alarm(**cast(AlarmSettings, {field: on})),
     )
 
 
@@ -90,12 +84,12 @@ SWITCHES: tuple[FoscamSwitchEntityDescription, ...] = (
     _alarm_switch("alarm_io_linkage", "iolinkage", linkage=True),
     _alarm_switch("alarm_mail", "mail", linkage=True),
     _alarm_switch("alarm_http", "http", linkage=True),
-    _alarm_switch(
-        "alarm_upload",
-        "upload_interval",
-        linkage=True,
-        value_fn=lambda alarm: (
-            None if alarm.upload_interval is None else alarm.upload_interval > 0
+    FoscamSwitchEntityDescription(
+        **_alarm_fields("alarm_upload", linkage=True),
+        value_fn=lambda data: (
+            None
+            if (alarm := data.alarm) is None or alarm.upload_interval is None
+            else alarm.upload_interval > 0
         ),
         set_fn=lambda client, on: client.set_alarm(
             upload_interval=UPLOAD_INTERVAL_ON if on else 0
